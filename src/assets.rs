@@ -1,0 +1,135 @@
+//! Where specs and cases are read from: a folder the user names, or the copies embedded in the
+//! binary (so an installed `pwconform` works from any directory).
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use crate::source::{LoadError, SourceFile};
+
+static SPECS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/specs");
+static CASES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/cases");
+
+/// A folder of input files.
+#[derive(Debug, Clone)]
+pub enum Tree {
+    Disk(PathBuf),
+    Embedded {
+        label: &'static str,
+        dir: &'static Dir<'static>,
+    },
+}
+
+impl Tree {
+    /// `--specs DIR`, else the embedded `specs/`.
+    pub fn specs(dir: Option<&Path>) -> Tree {
+        match dir {
+            Some(d) => Tree::Disk(d.to_path_buf()),
+            None => Tree::Embedded {
+                label: "specs",
+                dir: &SPECS,
+            },
+        }
+    }
+
+    /// `--cases DIR`, else the embedded `cases/`.
+    pub fn cases(dir: Option<&Path>) -> Tree {
+        match dir {
+            Some(d) => Tree::Disk(d.to_path_buf()),
+            None => Tree::Embedded {
+                label: "cases",
+                dir: &CASES,
+            },
+        }
+    }
+
+    /// Reads `rel` (a `/`-separated path inside the tree).
+    pub fn read(&self, rel: &str) -> Result<SourceFile, LoadError> {
+        match self {
+            Tree::Disk(root) => SourceFile::read(&root.join(rel)),
+            Tree::Embedded { label, dir } => {
+                let name = format!("(embedded)/{label}/{rel}");
+                let file = dir.get_file(rel).ok_or_else(|| LoadError {
+                    file: name.clone(),
+                    line: None,
+                    column: None,
+                    message: "no such file".into(),
+                })?;
+                let text = file.contents_utf8().ok_or_else(|| LoadError {
+                    file: name.clone(),
+                    line: None,
+                    column: None,
+                    message: "not UTF-8 text".into(),
+                })?;
+                Ok(SourceFile {
+                    name,
+                    path: None,
+                    text: text.to_string(),
+                })
+            }
+        }
+    }
+
+    /// Whether `rel` exists.
+    pub fn exists(&self, rel: &str) -> bool {
+        match self {
+            Tree::Disk(root) => root.join(rel).exists(),
+            Tree::Embedded { dir, .. } => dir.get_entry(rel).is_some(),
+        }
+    }
+
+    /// Names of the direct subfolders, sorted.
+    pub fn subdirs(&self) -> Vec<String> {
+        let mut out: Vec<String> = match self {
+            Tree::Disk(root) => std::fs::read_dir(root)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect(),
+            Tree::Embedded { dir, .. } => dir
+                .dirs()
+                .filter_map(|d| d.path().file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .collect(),
+        };
+        out.sort();
+        out
+    }
+
+    /// Top-level files ending in one of `exts`, sorted by name.
+    pub fn files_with_ext(&self, exts: &[&str]) -> Result<Vec<String>, LoadError> {
+        let keep = |name: &str| exts.iter().any(|e| name.ends_with(e));
+        let mut out: Vec<String> = match self {
+            Tree::Disk(root) => std::fs::read_dir(root)
+                .map_err(|e| LoadError {
+                    file: root.display().to_string(),
+                    line: None,
+                    column: None,
+                    message: format!("cannot list folder: {e}"),
+                })?
+                .flatten()
+                .filter(|e| e.path().is_file())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| keep(n))
+                .collect(),
+            Tree::Embedded { dir, .. } => dir
+                .files()
+                .filter_map(|f| f.path().file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .filter(|n| keep(n))
+                .collect(),
+        };
+        out.sort();
+        Ok(out)
+    }
+
+    /// How to show the tree in messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Tree::Disk(root) => root.display().to_string(),
+            Tree::Embedded { label, .. } => format!("(embedded)/{label}"),
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! Judging one answer against an expectation. Never sends anything; every verdict says what was
+//! expected and what came instead, and JSON Schema errors name the instance path, the keyword and
+//! the schema location.
+
+use serde_json::Value;
+
+use crate::plan::Expectation;
+use crate::result::{CheckResult, ResponseRecord};
+use crate::spec::BodyKind;
+
+/// Every check of `expect` against `resp`, in a fixed order: status, content type, headers, body,
+/// schema, fields.
+pub fn check_response(expect: &Expectation, resp: &ResponseRecord) -> Vec<CheckResult> {
+    let mut out = vec![check_status(expect, resp.status)];
+    if let Some(ct) = &expect.content_type {
+        out.push(check_content_type(ct, resp.header("content-type")));
+    }
+    for (name, want) in &expect.headers {
+        let got = resp.header(name);
+        out.push(CheckResult {
+            name: format!("header {name}"),
+            passed: got == Some(want.as_str()),
+            expected: want.clone(),
+            actual: got.map_or_else(|| "(absent)".into(), str::to_string),
+            details: Vec::new(),
+        });
+    }
+    match expect.body {
+        BodyKind::Any => {}
+        BodyKind::Empty => out.push(CheckResult {
+            name: "body".into(),
+            passed: resp.body.is_empty(),
+            expected: "no body".into(),
+            actual: describe_body(&resp.body),
+            details: Vec::new(),
+        }),
+        BodyKind::Json => match serde_json::from_str::<Value>(&resp.body) {
+            Err(e) => out.push(CheckResult {
+                name: "body".into(),
+                passed: false,
+                expected: "a JSON body".into(),
+                actual: format!("{} ({e})", describe_body(&resp.body)),
+                details: Vec::new(),
+            }),
+            Ok(json) => {
+                if let Some(schema) = &expect.compiled {
+                    out.push(check_schema(&schema.file, &schema.validator, &json));
+                }
+                for (pointer, want) in &expect.fields {
+                    out.push(check_field(pointer, want, &json));
+                }
+            }
+        },
+    }
+    out
+}
+
+fn check_status(expect: &Expectation, got: u16) -> CheckResult {
+    let want: Vec<String> = expect.status.iter().map(u16::to_string).collect();
+    CheckResult {
+        name: "status".into(),
+        passed: expect.status.contains(&got),
+        expected: want.join(" or "),
+        actual: got.to_string(),
+        details: Vec::new(),
+    }
+}
+
+/// Compares media types without parameters (`application/json; charset=utf-8` is JSON).
+fn check_content_type(want: &str, got: Option<&str>) -> CheckResult {
+    let essence = |s: &str| {
+        s.split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    };
+    CheckResult {
+        name: "content-type".into(),
+        passed: got.is_some_and(|g| essence(g) == essence(want)),
+        expected: want.to_string(),
+        actual: got.map_or_else(|| "(absent)".into(), str::to_string),
+        details: Vec::new(),
+    }
+}
+
+fn check_schema(file: &str, validator: &jsonschema::Validator, json: &Value) -> CheckResult {
+    let details: Vec<String> = validator
+        .iter_errors(json)
+        .map(|e| {
+            let at = e.instance_path().as_str();
+            format!(
+                "at `{}`: {} (keyword `{}`, schema {}#{})",
+                if at.is_empty() { "/" } else { at },
+                e.masked(),
+                e.kind().keyword(),
+                file,
+                e.schema_path().as_str()
+            )
+        })
+        .collect();
+    CheckResult {
+        name: "schema".into(),
+        passed: details.is_empty(),
+        expected: format!("body valid against {file}"),
+        actual: if details.is_empty() {
+            "valid".into()
+        } else {
+            format!("{} schema error(s)", details.len())
+        },
+        details,
+    }
+}
+
+fn check_field(pointer: &str, want: &Value, json: &Value) -> CheckResult {
+    let got = json.pointer(pointer);
+    CheckResult {
+        name: format!("field {}", if pointer.is_empty() { "/" } else { pointer }),
+        passed: got == Some(want),
+        expected: want.to_string(),
+        actual: got.map_or_else(|| "(absent)".into(), Value::to_string),
+        details: Vec::new(),
+    }
+}
+
+fn describe_body(body: &str) -> String {
+    if body.is_empty() {
+        return "an empty body".into();
+    }
+    let head: String = body.chars().take(80).collect();
+    let more = if body.chars().count() > 80 { "..." } else { "" };
+    format!("{} bytes: {head}{more}", body.len())
+}
+
+/// One line per failed check: `status: expected 400, got 204`.
+pub fn reasons(checks: &[CheckResult]) -> Vec<String> {
+    checks
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| {
+            let mut line = format!("{}: expected {}, got {}", c.name, c.expected, c.actual);
+            for d in &c.details {
+                line.push_str("; ");
+                line.push_str(d);
+            }
+            line
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::compile_schema;
+    use rstest::rstest;
+    use serde_json::json;
+    use std::sync::Arc;
+
+    fn expectation() -> Expectation {
+        let schema = json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "integer"}, "message": {"type": "string"}}
+        });
+        let compiled = compile_schema("error.schema.json", schema, Arc::default()).unwrap();
+        Expectation {
+            outcome: "missing_field".into(),
+            status: vec![400],
+            content_type: Some("application/json".into()),
+            body: BodyKind::Json,
+            schema: Some("error.schema.json".into()),
+            compiled: Some(Arc::new(compiled)),
+            fields: vec![("/message".into(), json!("Required fields were not provided..."))],
+            headers: Vec::new(),
+            doc: None,
+        }
+    }
+
+    fn response(status: u16, ct: &str, body: &str) -> ResponseRecord {
+        ResponseRecord {
+            status,
+            headers: vec![("Content-Type".into(), ct.into())],
+            body: body.into(),
+            truncated: false,
+        }
+    }
+
+    const GOOD: &str = r#"{"code":400,"message":"Required fields were not provided..."}"#;
+
+    #[rstest]
+    #[case(response(400, "application/json; charset=utf-8", GOOD), vec![])]
+    #[case(response(204, "application/json", GOOD), vec!["status: expected 400, got 204"])]
+    #[case(response(400, "text/plain", GOOD), vec!["content-type: expected application/json, got text/plain"])]
+    #[case(response(400, "application/json", "oops"),
+        vec!["body: expected a JSON body, got 4 bytes: oops (expected ident at line 1 column 2)"])]
+    #[case(response(400, "application/json", r#"{"code":"400","message":"Required fields were not provided..."}"#),
+        vec![r#"schema: expected body valid against error.schema.json, got 1 schema error(s); at `/code`: "400" is not of type "integer" (keyword `type`, schema error.schema.json#/properties/code/type)"#])]
+    #[case(response(400, "application/json", r#"{"code":400,"message":"other"}"#),
+        vec![r#"field /message: expected "Required fields were not provided...", got "other""#])]
+    fn judges_responses(#[case] resp: ResponseRecord, #[case] expected: Vec<&str>) {
+        let got = reasons(&check_response(&expectation(), &resp));
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn empty_body_expectation() {
+        let mut e = expectation();
+        e.body = BodyKind::Empty;
+        e.content_type = None;
+        e.status = vec![204];
+        let r = reasons(&check_response(&e, &response(204, "", "{}")));
+        assert_eq!(r, vec!["body: expected no body, got 2 bytes: {}"]);
+    }
+}

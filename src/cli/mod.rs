@@ -1,0 +1,168 @@
+//! The command line: argument parsing and one module per command. Exit codes tell usage, input,
+//! target and assertion problems apart (see [`Exit`]).
+
+mod lint;
+mod run;
+mod serve;
+mod setup;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// What the process exit code means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Every case passed.
+    Pass = 0,
+    /// Some case failed.
+    Failures = 1,
+    /// Bad usage, configuration or case file.
+    BadInput = 2,
+    /// The target could not be reached, or a login failed.
+    Unreachable = 3,
+    /// A password the run changed could not be changed back.
+    NotRestored = 4,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(e as u8)
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pwconform",
+    version,
+    about = "Contract tests for password-change HTTP APIs",
+    long_about = "Runs declarative YAML cases against a password-change API and checks every answer \
+                  against the API's documented contract (status, Content-Type, JSON Schema, fields).\n\n\
+                  Exit codes: 0 all cases passed, 1 some case failed, 2 bad usage or input file, \
+                  3 target unreachable or login failed, 4 a password could not be restored."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the cases against a target (or an embedded reference server with --embedded).
+    Run(RunArgs),
+    /// Check case files and dialect specs without sending anything.
+    Lint(SourceArgs),
+    /// Start a dialect's reference server and print its accounts.
+    Serve(ServeArgs),
+}
+
+/// Where cases and specs come from.
+#[derive(Debug, Args, Clone)]
+pub struct SourceArgs {
+    /// Folder of case files (default: the cases built into the binary).
+    #[arg(long, value_name = "DIR", env = "PWCONFORM_CASES")]
+    pub cases: Option<PathBuf>,
+    /// Folder of dialect specs (default: the specs built into the binary).
+    #[arg(long, value_name = "DIR", env = "PWCONFORM_SPECS")]
+    pub specs: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Base URL of the API under test (overrides `base_url` of the accounts file).
+    #[arg(long, value_name = "URL")]
+    pub target: Option<String>,
+    /// Accounts file: per role, username and password or a token (`${ENV}` allowed).
+    #[arg(long, value_name = "FILE")]
+    pub accounts: Option<PathBuf>,
+    /// Dialect(s) to run; default: the accounts file's, or every dialect with --embedded.
+    #[arg(long = "dialect", value_name = "NAME")]
+    pub dialects: Vec<String>,
+    /// Start each dialect's reference server in this process and run against it.
+    #[arg(long, conflicts_with_all = ["target", "accounts"])]
+    pub embedded: bool,
+    /// With --embedded: switch on a bug in the reference server (repeatable).
+    #[arg(long = "fault", value_name = "NAME", requires = "embedded")]
+    pub faults: Vec<String>,
+    /// Only cases whose id contains this text (repeatable; any may match).
+    #[arg(long = "filter", value_name = "TEXT")]
+    pub filters: Vec<String>,
+    /// Steps in flight at once (steps on the same account always run in order).
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub jobs: usize,
+    /// Seconds to wait for each answer.
+    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
+    pub timeout: f64,
+    /// Seconds to wait for a connection.
+    #[arg(long, default_value_t = 5.0, value_name = "SECS")]
+    pub connect_timeout: f64,
+    /// Largest response body read, in bytes (the rest is cut and reported).
+    #[arg(long, default_value_t = 1024 * 1024, value_name = "BYTES")]
+    pub max_body: usize,
+    /// Consent to change passwords on a target that is not this machine.
+    #[arg(long)]
+    pub allow_writes: bool,
+    /// Do not check that the old password stops working (saves one failed login per account).
+    #[arg(long)]
+    pub no_login_probe: bool,
+    /// Write a JUnit XML report.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write every request, response, check and timing as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write a short Markdown summary.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Print every reason of each failing case, and skipped cases.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Dialect whose reference server to start.
+    pub dialect: String,
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Switch on a bug (repeatable); `--fault list` prints them.
+    #[arg(long = "fault", value_name = "NAME")]
+    pub faults: Vec<String>,
+}
+
+/// Parses arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                Exit::BadInput.into()
+            } else {
+                Exit::Pass.into()
+            };
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return Exit::Unreachable.into();
+        }
+    };
+    let exit = runtime.block_on(async {
+        match cli.command {
+            Command::Run(args) => run::run(args).await,
+            Command::Lint(args) => lint::lint(&args),
+            Command::Serve(args) => serve::serve(args).await,
+        }
+    });
+    exit.into()
+}

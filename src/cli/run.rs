@@ -1,0 +1,226 @@
+//! `pwconform run`: load, plan, execute per dialect, report, and pick the exit code.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use super::setup::load_inputs;
+use super::{Exit, RunArgs};
+use crate::exec::{HttpOptions, Observer, RunOptions, Secrets, is_loopback, run_plan};
+use crate::plan::{Plan, build_plan};
+use crate::redact::Redactor;
+use crate::reference::{self, RunningServer};
+use crate::report::terminal::{TerminalReporter, TerminalStyle};
+use crate::report::{Outputs, write_all};
+use crate::result::{CaseResult, RunMeta, RunReport, Verdict};
+use crate::spec::LoadedDialect;
+use crate::target::{Target, load_accounts};
+
+/// One dialect to run: its spec, where to send, and the server kept alive for it.
+struct Job {
+    dialect: Arc<LoadedDialect>,
+    target: Target,
+    plan: Plan,
+    _server: Option<RunningServer>,
+}
+
+pub async fn run(args: RunArgs) -> Exit {
+    let started = Instant::now();
+    let started_unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let accounts_file = match &args.accounts {
+        Some(p) => match load_accounts(p) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Exit::BadInput;
+            }
+        },
+        None => None,
+    };
+    let mut names = args.dialects.clone();
+    if names.is_empty()
+        && let Some(d) = accounts_file.as_ref().and_then(|a| a.dialect.clone())
+    {
+        names.push(d);
+    }
+    if names.is_empty() && !args.embedded {
+        eprintln!("error: name the API's dialect with --dialect NAME (or `dialect:` in the accounts file)");
+        return Exit::BadInput;
+    }
+    let inputs = match load_inputs(&args.sources, &names) {
+        Ok(i) => i,
+        Err(e) => return e,
+    };
+
+    let mut jobs = Vec::new();
+    if args.embedded {
+        for d in &inputs.dialects {
+            let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+            let server = match reference::start(d.name(), addr, &args.faults).await {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Exit::BadInput;
+                }
+            };
+            let target = Target::from_seed(&server.base_url, &server.accounts);
+            let plan = filtered_plan(&inputs.cases, d, &target, &args.filters);
+            jobs.push(Job { dialect: d.clone(), target, plan, _server: Some(server) });
+        }
+    } else {
+        let Some(file) = accounts_file else {
+            eprintln!("error: a target needs accounts: pass --accounts FILE (see README: accounts file), or use --embedded");
+            return Exit::BadInput;
+        };
+        let Some(base) = args.target.clone().or_else(|| file.base_url.clone()) else {
+            eprintln!("error: no target: pass --target URL or set `base_url` in the accounts file");
+            return Exit::BadInput;
+        };
+        let source = args.accounts.clone().unwrap_or_default();
+        let target = file.into_target(&base, &source);
+        if !is_loopback(&target.base_url) && !(args.allow_writes || target.allow_writes) {
+            eprintln!(
+                "error: {} is not this machine, and a run changes real passwords there.\n\
+                 Nothing was sent. Consent with --allow-writes (or `allow_writes: true` in the accounts file).",
+                target.base_url
+            );
+            return Exit::BadInput;
+        }
+        for d in &inputs.dialects {
+            let plan = filtered_plan(&inputs.cases, d, &target, &args.filters);
+            jobs.push(Job { dialect: d.clone(), target: target.clone(), plan, _server: None });
+        }
+    }
+
+    let total: usize = jobs.iter().map(|j| j.plan.steps.len()).sum();
+    let secrets = Secrets::default();
+    let options = RunOptions {
+        jobs: args.jobs,
+        http: HttpOptions {
+            timeout: Duration::from_secs_f64(args.timeout.max(0.001)),
+            connect_timeout: Duration::from_secs_f64(args.connect_timeout.max(0.001)),
+            max_body: args.max_body,
+        },
+        login_probe: !args.no_login_probe,
+    };
+    let base_redactor = redactor_for(&jobs, &secrets);
+    let terminal = TerminalReporter::new(
+        total as u64,
+        Arc::new(base_redactor),
+        TerminalStyle::detect(args.verbose),
+    );
+    let observer = LiveRedaction { terminal: &terminal, jobs: &jobs, secrets: &secrets };
+
+    let mut report = RunReport {
+        meta: RunMeta {
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            target: jobs.iter().map(|j| j.target.base_url.clone()).collect::<Vec<_>>().join(", "),
+            dialects: jobs.iter().map(|j| j.dialect.name().to_string()).collect(),
+            started_unix,
+            duration_ms: 0,
+            command_line: std::env::args().collect::<Vec<_>>().join(" "),
+        },
+        cases: Vec::new(),
+        unrestored: Vec::new(),
+        notes: Vec::new(),
+    };
+    for job in &jobs {
+        let run = run_plan(&job.plan, &job.dialect, &job.target, &options, &observer, &secrets).await;
+        report.cases.extend(run.cases);
+        report.unrestored.extend(run.unrestored);
+        report.notes.extend(run.notes);
+    }
+    report.meta.duration_ms = started.elapsed().as_millis() as u64;
+
+    let redactor = redactor_for(&jobs, &secrets);
+    let outputs = Outputs { json: args.json.clone(), junit: args.junit.clone(), markdown: args.markdown.clone() };
+    let report_error = write_all(&report, &redactor, &outputs).err();
+    terminal.finish(&redactor.redact_report(&report));
+    if let Some(e) = &report_error {
+        eprintln!("error: {e}");
+    }
+    exit_code(&report, report_error.is_some())
+}
+
+fn filtered_plan(cases: &[crate::case::Case], d: &Arc<LoadedDialect>, target: &Target, filters: &[String]) -> Plan {
+    let mut plan = build_plan(cases, d, target);
+    if !filters.is_empty() {
+        plan.steps.retain(|s| filters.iter().any(|f| s.id.contains(f.as_str())));
+    }
+    plan
+}
+
+/// Every secret known now: account passwords, tokens, the dialects' credential headers.
+fn redactor_for(jobs: &[Job], secrets: &Secrets) -> Redactor {
+    let mut r = Redactor::new();
+    for job in jobs {
+        r.add_sensitive_header(&job.dialect.spec.auth.header);
+        for a in &job.target.accounts {
+            for s in [&a.password, &a.token].into_iter().flatten() {
+                r.add_secret(s);
+            }
+            if let (Some(u), Some(p)) = (&a.username, &a.password) {
+                r.add_basic(u, p);
+            }
+        }
+    }
+    for s in secrets.all() {
+        r.add_secret(&s);
+    }
+    r
+}
+
+/// Redacts each finished case with the secrets known at that moment (tokens and generated
+/// passwords appear during the run) before the terminal sees it.
+struct LiveRedaction<'a> {
+    terminal: &'a TerminalReporter,
+    jobs: &'a [Job],
+    secrets: &'a Secrets,
+}
+
+impl Observer for LiveRedaction<'_> {
+    fn on_case(&self, case: &CaseResult) {
+        let redacted = redact_case(&redactor_for(self.jobs, self.secrets), case);
+        self.terminal.on_case(&redacted);
+    }
+}
+
+/// One case through the report redaction (the single redaction path every output uses).
+fn redact_case(r: &Redactor, case: &CaseResult) -> CaseResult {
+    let one = RunReport {
+        meta: RunMeta {
+            tool_version: String::new(),
+            target: String::new(),
+            dialects: Vec::new(),
+            started_unix: 0,
+            duration_ms: 0,
+            command_line: String::new(),
+        },
+        cases: vec![case.clone()],
+        unrestored: Vec::new(),
+        notes: Vec::new(),
+    };
+    let mut redacted = r.redact_report(&one);
+    redacted.cases.pop().unwrap_or_else(|| CaseResult {
+        exchanges: Vec::new(),
+        checks: Vec::new(),
+        reasons: vec!["(redaction failed; details withheld)".into()],
+        ..case.clone()
+    })
+}
+
+/// 4 if a password is left changed, else 3 if the target could not be asked, else 1 on failures.
+fn exit_code(report: &RunReport, report_failed: bool) -> Exit {
+    if !report.unrestored.is_empty() {
+        return Exit::NotRestored;
+    }
+    if report.cases.iter().any(|c| c.verdict == Verdict::Error) {
+        return Exit::Unreachable;
+    }
+    if report.cases.iter().any(|c| c.verdict == Verdict::Fail) || report_failed {
+        return Exit::Failures;
+    }
+    Exit::Pass
+}

@@ -1,0 +1,127 @@
+//! Changing a password back. The run knows what it sent, so it tries each password the account may
+//! now have, most likely first, through the dialect's own valid change request (or its reset flow
+//! when the server demands one). Every attempt is recorded.
+
+use serde_json::{Value, json};
+
+use super::client::Http;
+use super::render::render_request;
+use super::session::{AccountState, LoginResult, login, reset_password};
+use crate::plan::{AuthMode, valid_change};
+use crate::result::Exchange;
+use crate::spec::LoadedDialect;
+
+/// Passwords an account may have after the server accepted `sent` as the new one.
+pub fn candidates(sent: Option<&Value>, original: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    match sent {
+        Some(Value::String(s)) => {
+            out.push(s.clone());
+            out.push(s.trim().to_string());
+            out.push(s.to_lowercase());
+        }
+        Some(Value::Null) | None => {}
+        Some(other) => out.push(other.to_string()),
+    }
+    out.push(original.to_string());
+    let mut seen = Vec::new();
+    out.retain(|c| {
+        let new = !seen.contains(c);
+        seen.push(c.clone());
+        new
+    });
+    out
+}
+
+/// Brings `state` back to its original password. Returns the password that was replaced.
+pub async fn restore(
+    http: &Http,
+    dialect: &LoadedDialect,
+    state: &mut AccountState,
+    candidates: &[String],
+    log: &mut Vec<Exchange>,
+) -> Result<String, String> {
+    let Some(original) = state.original.clone() else {
+        return Err("its original password is unknown (the accounts file gives only a token)".into());
+    };
+    let username = state.account.username.clone().unwrap_or_default();
+    if let Some(reset_token) = state.reset_token.take() {
+        let last = candidates.first().cloned().unwrap_or_default();
+        reset_password(http, dialect, &username, &reset_token, &original, log).await?;
+        state.password = Some(original);
+        state.token = None;
+        return Ok(last);
+    }
+    let mut tried = Vec::new();
+    for cand in candidates {
+        for _attempt in 0..2 {
+            if state.token.is_none() {
+                match login(http, dialect, &username, cand, log).await {
+                    LoginResult::Session { token, .. } => state.token = Some(token),
+                    LoginResult::MustReset { reset_token } => {
+                        reset_password(http, dialect, &username, &reset_token, &original, log)
+                            .await?;
+                        state.password = Some(original);
+                        return Ok(cand.clone());
+                    }
+                    LoginResult::Rejected(_) | LoginResult::Failed(_) => break,
+                }
+            }
+            match change_own(http, dialect, state, cand, &original, log).await {
+                Some(s) if (200..300).contains(&s) => {
+                    state.password = Some(original);
+                    return Ok(cand.clone());
+                }
+                // The server ended the session (e.g. a change logs out other sessions): log in again.
+                Some(401) => state.token = None,
+                _ => break,
+            }
+        }
+        tried.push(cand.clone());
+    }
+    state.password = None;
+    Err(format!(
+        "none of the {} password(s) it may have worked",
+        tried.len()
+    ))
+}
+
+/// Sends the valid change of `state`'s own password from `old` to `new`; returns the status.
+async fn change_own(
+    http: &Http,
+    dialect: &LoadedDialect,
+    state: &AccountState,
+    old: &str,
+    new: &str,
+    log: &mut Vec<Exchange>,
+) -> Option<u16> {
+    let template = valid_change(dialect);
+    let vars = |n: &str| match n {
+        "current_password" => Some(json!(old)),
+        "new_password" => Some(json!(new)),
+        "user_id" => state.user_id.clone(),
+        _ => None,
+    };
+    let token = state.token.clone().unwrap_or_default();
+    let request = render_request(http, dialect, &template, &vars, &token, AuthMode::Valid).ok()?;
+    let exchange = http.send("restore", request).await;
+    let status = exchange.response.as_ref().map(|r| r.status);
+    log.push(exchange);
+    status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case(Some(json!("New-1")), vec!["New-1", "new-1", "orig"])]
+    #[case(Some(json!(" pad ")), vec![" pad ", "pad", "orig"])]
+    #[case(Some(json!(123)), vec!["123", "orig"])]
+    #[case(Some(json!("")), vec!["", "orig"])]
+    #[case(None, vec!["orig"])]
+    fn candidate_passwords(#[case] sent: Option<Value>, #[case] expected: Vec<&str>) {
+        assert_eq!(candidates(sent.as_ref(), "orig"), expected);
+    }
+}

@@ -1,0 +1,236 @@
+//! Running one step: sessions, the request, the checks, the proof that a password really changed,
+//! and putting the password back whenever the server accepted a change.
+
+use std::time::Instant;
+
+use serde_json::{Value, json};
+
+use super::client::Http;
+use super::render::render_request;
+use super::restore::{candidates, restore};
+use super::session::{AccountState, LoginResult, ensure_session, login};
+use super::{RunOptions, Secrets};
+use crate::check::{check_response, reasons};
+use crate::plan::{BodyPlan, Step, TargetUser};
+use crate::result::{CaseResult, CheckResult, Unrestored, Verdict};
+use crate::spec::LoadedDialect;
+
+/// The accounts a step holds locked, by index.
+pub struct Held<'a> {
+    pub states: Vec<(usize, tokio::sync::MutexGuard<'a, AccountState>)>,
+}
+
+impl Held<'_> {
+    fn get(&mut self, index: usize) -> Option<&mut AccountState> {
+        self.states
+            .iter_mut()
+            .find(|(i, _)| *i == index)
+            .map(|(_, g)| &mut **g)
+    }
+}
+
+pub struct StepEnv<'a> {
+    pub http: &'a Http,
+    pub dialect: &'a LoadedDialect,
+    pub options: &'a RunOptions,
+    pub secrets: &'a Secrets,
+}
+
+/// Runs `step` with its accounts held; returns its result and, if a password could not be put
+/// back, which account.
+pub async fn run_step(env: &StepEnv<'_>, step: &Step, held: &mut Held<'_>) -> (CaseResult, Option<Unrestored>) {
+    let started = Instant::now();
+    let mut result = CaseResult {
+        dialect: step.dialect.clone(),
+        id: step.id.clone(),
+        title: step.title.clone(),
+        theme: step.theme.clone(),
+        tags: step.tags.clone(),
+        expected_outcome: step.expect.outcome.clone(),
+        verdict: Verdict::Pass,
+        reasons: Vec::new(),
+        checks: Vec::new(),
+        exchanges: Vec::new(),
+        changed_account: None,
+        duration_ms: 0,
+        doc: step.expect.doc.clone(),
+    };
+    let unrestored = execute(env, step, held, &mut result).await;
+    if result.verdict == Verdict::Pass && !result.reasons.is_empty() {
+        result.verdict = Verdict::Fail;
+    }
+    result.duration_ms = started.elapsed().as_millis() as u64;
+    (result, unrestored)
+}
+
+async fn execute(env: &StepEnv<'_>, step: &Step, held: &mut Held<'_>, result: &mut CaseResult) -> Option<Unrestored> {
+    if let Some(why) = &step.skip {
+        result.verdict = Verdict::Skip;
+        result.reasons.push(why.clone());
+        return None;
+    }
+    let Some(actor) = step.actor else {
+        result.verdict = Verdict::Skip;
+        result.reasons.push("no actor account".into());
+        return None;
+    };
+    let log = &mut result.exchanges;
+    for index in step.accounts.iter().copied() {
+        let Some(state) = held.get(index) else { continue };
+        if let Err(e) = ensure_session(env.http, env.dialect, state, log).await {
+            result.verdict = Verdict::Error;
+            result.reasons.push(e);
+            return None;
+        }
+        env.secrets.add(state.token.as_deref());
+    }
+    let new_password = fresh_password();
+    env.secrets.add(Some(&new_password));
+    let (actor_password, token) = match held.get(actor) {
+        Some(a) => (a.password.clone(), a.token.clone().unwrap_or_default()),
+        None => (None, String::new()),
+    };
+    let (current, user_id) = match &step.target {
+        TargetUser::Account(t) => match held.get(*t) {
+            Some(s) => (s.password.clone(), s.user_id.clone()),
+            None => (None, None),
+        },
+        TargetUser::Literal(v) => (actor_password.clone(), Some(v.clone())),
+    };
+    let vars = |n: &str| -> Option<Value> {
+        match n {
+            "current_password" => Some(json!(current.clone().unwrap_or_default())),
+            "actor_password" => Some(json!(actor_password.clone().unwrap_or_default())),
+            "new_password" => Some(json!(new_password)),
+            "user_id" => user_id.clone(),
+            _ => None,
+        }
+    };
+    let request = match render_request(env.http, env.dialect, &step.request, &vars, &token, step.auth) {
+        Ok(r) => r,
+        Err(e) => {
+            result.verdict = Verdict::Error;
+            result.reasons.push(format!("cannot build the request: {e}"));
+            return None;
+        }
+    };
+    let exchange = env.http.send("case", request).await;
+    let Some(response) = exchange.response.clone() else {
+        result.verdict = Verdict::Error;
+        result.reasons.push(format!(
+            "no answer from the target: {}",
+            exchange.error.clone().unwrap_or_default()
+        ));
+        result.exchanges.push(exchange);
+        return None;
+    };
+    result.exchanges.push(exchange);
+    result.checks = check_response(&step.expect, &response);
+    result.reasons = reasons(&result.checks);
+
+    let Some(target) = step.target_account() else {
+        return None;
+    };
+    if !(200..300).contains(&response.status) {
+        return None;
+    }
+    // The server accepted a change of the target's password.
+    let Some(state) = held.get(target) else { return None };
+    result.changed_account = Some(state.account.label());
+    let sent = sent_new_password(step, &vars);
+    if step.expect.expects_success() && result.reasons.is_empty() {
+        prove_change(env, state, sent.as_ref(), result).await;
+    } else {
+        result.reasons.push(format!(
+            "the server accepted this request ({}), so {}'s password may have changed; restoring it",
+            response.status,
+            state.account.label()
+        ));
+    }
+    let original = state.original.clone().unwrap_or_default();
+    let tries = candidates(sent.as_ref(), &original);
+    match restore(env.http, env.dialect, state, &tries, &mut result.exchanges).await {
+        Ok(_) => None,
+        Err(e) => {
+            result.reasons.push(format!(
+                "could NOT restore {}'s password: {e}",
+                state.account.label()
+            ));
+            Some(Unrestored {
+                dialect: step.dialect.clone(),
+                role: state.account.role.clone(),
+                username: state.account.username.clone().unwrap_or_default(),
+                reason: e,
+                journal: None,
+            })
+        }
+    }
+}
+
+/// The value sent as the new password, as the server saw it.
+fn sent_new_password(step: &Step, vars: &dyn Fn(&str) -> Option<Value>) -> Option<Value> {
+    let BodyPlan::Json(body) = &step.request.body else {
+        return None;
+    };
+    let key = step.new_password_key.as_deref()?;
+    let v = body.get(key)?;
+    crate::template::render_value(v, vars).ok()
+}
+
+/// The change was accepted: logging in with the new password must work, with the old one fail.
+async fn prove_change(env: &StepEnv<'_>, state: &mut AccountState, sent: Option<&Value>, result: &mut CaseResult) {
+    let username = state.account.username.clone().unwrap_or_default();
+    let Some(Value::String(new)) = sent else { return };
+    let mut check = |name: &str, passed: bool, expected: &str, actual: String| {
+        result.checks.push(CheckResult {
+            name: name.into(),
+            passed,
+            expected: expected.into(),
+            actual: actual.clone(),
+            details: Vec::new(),
+        });
+        if !passed {
+            result.reasons.push(format!("{name}: expected {expected}, got {actual}"));
+        }
+    };
+    if state.account.username.is_none() {
+        return;
+    }
+    match login(env.http, env.dialect, &username, new, &mut result.exchanges).await {
+        LoginResult::Session { token, .. } => {
+            env.secrets.add(Some(&token));
+            state.token = Some(token);
+            check("login with the new password", true, "accepted", "accepted".into());
+        }
+        LoginResult::MustReset { reset_token } => {
+            state.reset_token = Some(reset_token);
+            state.token = None;
+            check("login with the new password", true, "accepted", "accepted, reset demanded".into());
+        }
+        LoginResult::Rejected(e) | LoginResult::Failed(e) => {
+            check("login with the new password", false, "accepted", e);
+        }
+    }
+    state.password = Some(new.clone());
+    if !env.options.login_probe || state.probe_used {
+        return;
+    }
+    state.probe_used = true;
+    let old = state.original.clone().unwrap_or_default();
+    match login(env.http, env.dialect, &username, &old, &mut result.exchanges).await {
+        LoginResult::Rejected(_) => check("login with the old password", true, "rejected", "rejected".into()),
+        LoginResult::Session { token, .. } => {
+            env.secrets.add(Some(&token));
+            check("login with the old password", false, "rejected", "accepted: the password did not change".into());
+        }
+        LoginResult::MustReset { .. } => {
+            check("login with the old password", false, "rejected", "accepted (reset demanded)".into());
+        }
+        LoginResult::Failed(e) => check("login with the old password", false, "rejected", e),
+    }
+}
+
+/// A new password no policy should refuse: upper, lower, digit, symbol, 20 characters.
+fn fresh_password() -> String {
+    format!("Pwc-{:08x}-{:04x}a1!", rand::random::<u32>(), rand::random::<u16>())
+}

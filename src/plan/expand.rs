@@ -1,0 +1,354 @@
+//! One case -> its concrete steps: role selectors, `user: other` targets and `vary` values expand
+//! into one step each, and abstract fields are placed where the dialect puts them.
+
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value};
+
+use super::expect::{Subject, kind_of, resolve_expectation};
+use super::{AuthMode, BodyPlan, RequestTemplate, Step, TargetUser};
+use crate::case::{Case, Expect};
+use crate::spec::{LoadedDialect, Location};
+use crate::target::Target;
+
+/// Roles a selector or role name stands for, and whether each step's id names the role.
+fn resolve_roles(selector: &str, dialect: &LoadedDialect) -> (Vec<String>, bool) {
+    let roles = &dialect.spec.roles;
+    let pick = |f: &dyn Fn(&crate::spec::Role) -> bool| -> Vec<String> {
+        roles
+            .iter()
+            .filter(|(_, r)| f(r))
+            .map(|(n, _)| n.clone())
+            .collect()
+    };
+    match selector {
+        "@one" => (pick(&|r| r.own).into_iter().take(1).collect(), false),
+        "@self_service" => (pick(&|r| r.own), true),
+        "@own_only" => (pick(&|r| r.own && !r.others), true),
+        "@no_route" => (pick(&|r| !r.own && !r.others), true),
+        "@admin" => (pick(&|r| r.others), true),
+        "@any" => (pick(&|_| true), true),
+        name if roles.contains_key(name) => (vec![name.to_string()], false),
+        _ => (Vec::new(), false),
+    }
+}
+
+/// Where the step's target comes from, before accounts are looked up.
+struct Who {
+    actor: Option<usize>,
+    target: TargetUser,
+    suffix: String,
+    skip: Option<String>,
+}
+
+fn no_account(target: &Target, role: &str, nth: usize) -> String {
+    let which = if nth == 0 { "an account" } else { "a second account" };
+    format!(
+        "needs {which} of role `{role}`, and {} has none",
+        target.accounts_source
+    )
+}
+
+fn targets_for(case: &Case, dialect: &LoadedDialect, target: &Target, role: &str) -> Vec<Who> {
+    let d = &case.def;
+    let actor = target.account(role, 0);
+    let mut skip = actor.is_none().then(|| no_account(target, role, 0));
+    let user = d.user.as_ref().map_or("self", |u| u.value.as_str());
+    let literal = |v: &Value| Who {
+        actor,
+        target: TargetUser::Literal(v.clone()),
+        suffix: String::new(),
+        skip: skip.clone(),
+    };
+    match user {
+        "nonexistent" => vec![literal(&dialect.spec.user_ids.nonexistent)],
+        "malformed" => vec![literal(&dialect.spec.user_ids.malformed)],
+        "other" => {
+            let explicit = d.user_role.as_ref().map(|r| resolve_roles(&r.value, dialect));
+            let (roles, named) = explicit.unwrap_or_else(|| (vec![role.to_string()], false));
+            roles
+                .into_iter()
+                .map(|tr| {
+                    let nth = usize::from(tr == role);
+                    let t = target.account(&tr, nth);
+                    let skip = skip.clone().or_else(|| t.is_none().then(|| no_account(target, &tr, nth)));
+                    Who {
+                        actor,
+                        target: t.map_or(TargetUser::Literal(Value::Null), TargetUser::Account),
+                        suffix: if named { format!("->{tr}") } else { String::new() },
+                        skip,
+                    }
+                })
+                .collect()
+        }
+        _ => {
+            let t = actor.map_or(TargetUser::Literal(Value::Null), TargetUser::Account);
+            vec![Who {
+                actor,
+                target: t,
+                suffix: String::new(),
+                skip: skip.take(),
+            }]
+        }
+    }
+}
+
+/// Short text for a varied value in a step id: `123`, `true`, `""`, `[]`.
+fn value_label(v: &Value) -> String {
+    match v {
+        Value::String(s) if s.is_empty() => "\"\"".into(),
+        Value::String(s) => s.chars().take(24).collect(),
+        other => {
+            let t = other.to_string();
+            if t.len() > 24 { format!("{}...", &t[..20.min(t.len())]) } else { t }
+        }
+    }
+}
+
+/// Expands one case into the steps it stands for on `dialect`.
+pub fn expand_case(case: &Case, dialect: &Arc<LoadedDialect>, target: &Target) -> Vec<Step> {
+    let d = &case.def;
+    let selector = d.actor.as_ref().map_or("@one", |a| a.value.as_str());
+    let (roles, named) = resolve_roles(selector, dialect);
+    let variants: Vec<Option<(String, Value)>> = match &d.vary {
+        Some(v) => v
+            .values
+            .iter()
+            .map(|x| Some((v.field.value.clone(), x.clone())))
+            .collect(),
+        None => vec![None],
+    };
+    let mut steps = Vec::new();
+    for role in &roles {
+        for who in targets_for(case, dialect, target, role) {
+            for variant in &variants {
+                let mut id = case.id().to_string();
+                if named || !who.suffix.is_empty() {
+                    id.push_str(&format!("[{role}{}]", who.suffix));
+                }
+                if let Some((f, v)) = variant {
+                    id.push_str(&format!("[{f}={}]", value_label(v)));
+                }
+                steps.push(build_step(case, dialect, &who, variant.as_ref(), id));
+            }
+        }
+    }
+    steps
+}
+
+fn build_step(
+    case: &Case,
+    dialect: &Arc<LoadedDialect>,
+    who: &Who,
+    variant: Option<&(String, Value)>,
+    id: String,
+) -> Step {
+    let d = &case.def;
+    let spec = &dialect.spec;
+    let cp = &spec.change_password;
+
+    // The valid request, then the case's exceptions.
+    let mut fields = valid_fields(dialect);
+    let overrides: Vec<String> = d
+        .body
+        .as_ref()
+        .map(|b| b.value.keys().cloned().collect())
+        .unwrap_or_default();
+    if let Some(b) = &d.body {
+        for (k, v) in &b.value {
+            fields.insert(k.clone(), v.clone());
+        }
+    }
+    if let Some((f, v)) = variant {
+        fields.insert(f.clone(), v.clone());
+    }
+    let absent: Vec<String> = d.absent.iter().map(|a| a.value.clone()).collect();
+    for a in &absent {
+        fields.shift_remove(a);
+    }
+
+    let subject = subject_of(cp.fields.keys(), variant, &overrides, &absent, &fields, who);
+    let (path, query, body) = place_fields(dialect, &fields);
+    let body = match &d.raw_body {
+        Some(raw) => BodyPlan::Raw(raw.clone()),
+        None => body,
+    };
+
+    let expect_src = spec_expect(case, dialect);
+    let (outcome_name, outcome) = match &expect_src {
+        Expect::Outcome(n) => (n.clone(), spec.outcomes.get(n).cloned()),
+        Expect::Explicit(o) => ("explicit".to_string(), Some((**o).clone())),
+    };
+    let mut skip = who.skip.clone();
+    let expect = match outcome {
+        Some(o) => resolve_expectation(&outcome_name, &o, dialect, &subject),
+        None => Err(format!("dialect does not map outcome `{outcome_name}`")),
+    };
+    let expect = expect.unwrap_or_else(|e| {
+        skip.get_or_insert(format!("cannot resolve the expectation: {e}"));
+        super::Expectation {
+            outcome: outcome_name.clone(),
+            status: Vec::new(),
+            content_type: None,
+            body: crate::spec::BodyKind::Any,
+            schema: None,
+            compiled: None,
+            fields: Vec::new(),
+            headers: Vec::new(),
+            doc: None,
+        }
+    });
+    let auth = match d.auth.as_ref().map(|a| a.value.as_str()) {
+        Some("none") => AuthMode::None,
+        Some("malformed") => AuthMode::Malformed,
+        Some("foreign") => AuthMode::Foreign,
+        _ => AuthMode::Valid,
+    };
+    let content_type = match d.content_type.as_deref() {
+        None => Some(cp.content_type.clone()),
+        Some("none") => None,
+        Some(ct) => Some(ct.to_string()),
+    };
+    let mut accounts: Vec<usize> = who.actor.into_iter().collect();
+    if let TargetUser::Account(t) = who.target {
+        accounts.push(t);
+    }
+    accounts.sort_unstable();
+    accounts.dedup();
+    Step {
+        dialect: spec.name.clone(),
+        id,
+        title: d.title.clone(),
+        theme: case.theme.clone(),
+        tags: d.tags.clone(),
+        actor: who.actor,
+        target: who.target.clone(),
+        auth,
+        request: RequestTemplate {
+            method: cp.method.clone(),
+            path,
+            query,
+            content_type,
+            body,
+        },
+        expect,
+        new_password_key: cp
+            .fields
+            .get("new_password")
+            .filter(|p| p.location == Location::Body)
+            .map(|p| p.key.clone()),
+        skip,
+        accounts,
+    }
+}
+
+/// The expectation for this dialect: its own override, else one for a dialect it extends, else `expect`.
+fn spec_expect(case: &Case, dialect: &LoadedDialect) -> Expect {
+    dialect
+        .lineage
+        .iter()
+        .find_map(|n| case.def.expect_by_dialect.get(n))
+        .map(|x| x.value.clone())
+        .unwrap_or_else(|| case.def.expect.value.clone())
+}
+
+fn subject_of<'a>(
+    order: impl Iterator<Item = &'a String>,
+    variant: Option<&(String, Value)>,
+    overrides: &[String],
+    absent: &[String],
+    fields: &IndexMap<String, Value>,
+    who: &Who,
+) -> Subject {
+    let order: Vec<&String> = order.collect();
+    let mut subject: Vec<String> = match variant {
+        Some((f, _)) => vec![f.clone()],
+        None => {
+            let mut s: Vec<String> = order
+                .iter()
+                .filter(|f| overrides.contains(f))
+                .map(|f| (*f).clone())
+                .collect();
+            s.extend(order.iter().filter(|f| absent.contains(f)).map(|f| (*f).clone()));
+            s
+        }
+    };
+    subject.dedup();
+    let kind = subject.first().map(|f| kind_of(fields.get(f)));
+    let target = match (&who.target, who.actor) {
+        (TargetUser::Account(t), Some(a)) if *t == a => "self",
+        _ => "other",
+    };
+    Subject {
+        fields: subject,
+        kind,
+        target,
+    }
+}
+
+/// Every abstract field with its valid value: the target's current password, the fresh one, its id.
+fn valid_fields(dialect: &LoadedDialect) -> IndexMap<String, Value> {
+    let mut fields = IndexMap::new();
+    for name in dialect.spec.change_password.fields.keys() {
+        let base = match name.as_str() {
+            "old_password" => "{{ current_password }}",
+            "new_password" => "{{ new_password }}",
+            _ => "{{ user_id }}",
+        };
+        fields.insert(name.clone(), Value::String(base.into()));
+    }
+    fields
+}
+
+/// The valid change of the target's own password, used to restore it.
+pub fn valid_change(dialect: &LoadedDialect) -> RequestTemplate {
+    let cp = &dialect.spec.change_password;
+    let (path, query, body) = place_fields(dialect, &valid_fields(dialect));
+    RequestTemplate {
+        method: cp.method.clone(),
+        path,
+        query,
+        content_type: Some(cp.content_type.clone()),
+        body,
+    }
+}
+
+/// Puts each abstract field where the dialect wants it: path, query or body.
+fn place_fields(
+    dialect: &LoadedDialect,
+    fields: &IndexMap<String, Value>,
+) -> (String, Vec<(String, String)>, BodyPlan) {
+    let cp = &dialect.spec.change_password;
+    let mut path = cp.path.clone();
+    let mut query: Vec<(String, String)> = cp.query.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut body = Map::new();
+    for (name, place) in &cp.fields {
+        let value = fields.get(name);
+        match place.location {
+            Location::Path => {
+                let text = value.map(as_text).unwrap_or_default();
+                path = path.replace(&format!("{{{name}}}"), &text);
+            }
+            Location::Query => {
+                if let Some(v) = value {
+                    query.push((place.key.clone(), as_text(v)));
+                }
+            }
+            Location::Body => {
+                if let Some(v) = value {
+                    body.insert(place.key.clone(), v.clone());
+                }
+            }
+        }
+    }
+    (path, query, BodyPlan::Json(Value::Object(body)))
+}
+
+fn as_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+

@@ -1,0 +1,166 @@
+//! Turns an abstract outcome into the concrete response a dialect documents for this case.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::spec::{BodyKind, CompiledSchema, LoadedDialect, Outcome, Refinement};
+use crate::template::render_value;
+
+/// What the answer to one step must look like.
+#[derive(Debug, Clone, Serialize)]
+pub struct Expectation {
+    /// Abstract outcome (`explicit` for a case-level response).
+    pub outcome: String,
+    pub status: Vec<u16>,
+    pub content_type: Option<String>,
+    pub body: BodyKind,
+    pub schema: Option<String>,
+    #[serde(skip)]
+    pub compiled: Option<Arc<CompiledSchema>>,
+    /// JSON pointer -> expected value.
+    pub fields: Vec<(String, Value)>,
+    pub headers: Vec<(String, String)>,
+    pub doc: Option<String>,
+}
+
+impl Expectation {
+    /// Whether a 2xx answer is the expected one (the password is meant to change).
+    pub fn expects_success(&self) -> bool {
+        !self.status.is_empty() && self.status.iter().all(|s| (200..300).contains(s))
+    }
+}
+
+/// What the case is about, for `when` refinements and `{{ field }}` texts.
+#[derive(Debug, Clone, Default)]
+pub struct Subject {
+    /// Abstract fields, in the dialect's field order.
+    pub fields: Vec<String>,
+    /// Kind of the value sent for the first of them.
+    pub kind: Option<&'static str>,
+    /// `self` or `other`.
+    pub target: &'static str,
+}
+
+pub fn resolve_expectation(
+    outcome_name: &str,
+    outcome: &Outcome,
+    dialect: &LoadedDialect,
+    subject: &Subject,
+) -> Result<Expectation, String> {
+    let mut merged = outcome.clone();
+    if let Some(r) = outcome.when.iter().find(|r| matches(r, subject)) {
+        overlay(&mut merged, &r.then);
+    }
+    let key = |abstract_name: &String| {
+        dialect
+            .spec
+            .change_password
+            .fields
+            .get(abstract_name)
+            .map(|p| p.key.clone())
+            .unwrap_or_else(|| abstract_name.clone())
+    };
+    let subject_keys: Vec<String> = subject.fields.iter().map(key).collect();
+    let body_keys: Vec<String> = dialect
+        .spec
+        .change_password
+        .fields
+        .iter()
+        .filter(|(_, p)| p.location == crate::spec::Location::Body)
+        .map(|(_, p)| p.key.clone())
+        .collect();
+    let lookup = |name: &str| -> Option<Value> {
+        match name {
+            "field" => Some(Value::String(subject_keys.first().cloned().unwrap_or_default())),
+            "fields" => Some(Value::String(subject_keys.join(", "))),
+            "body_fields" => Some(Value::String(body_keys.join(", "))),
+            _ => None,
+        }
+    };
+    let mut fields = Vec::new();
+    for (pointer, v) in &merged.fields {
+        let rendered = render_value(v, &lookup).map_err(|e| format!("fields.{pointer}: {e}"))?;
+        fields.push((pointer.clone(), rendered));
+    }
+    let compiled = match &merged.schema {
+        Some(s) => Some(
+            dialect
+                .schemas
+                .get(s)
+                .cloned()
+                .ok_or_else(|| format!("no schema file `{s}` in dialect `{}`", dialect.name()))?,
+        ),
+        None => None,
+    };
+    let body = merged.body.unwrap_or(if compiled.is_some() || !fields.is_empty() {
+        BodyKind::Json
+    } else {
+        BodyKind::Any
+    });
+    Ok(Expectation {
+        outcome: outcome_name.to_string(),
+        status: merged.status.map(|s| s.codes()).unwrap_or_default(),
+        content_type: merged.content_type,
+        body,
+        schema: merged.schema,
+        compiled,
+        fields,
+        headers: merged.headers.into_iter().collect(),
+        doc: merged.doc,
+    })
+}
+
+fn matches(r: &Refinement, s: &Subject) -> bool {
+    let field_ok = r
+        .field
+        .as_ref()
+        .is_none_or(|f| s.fields.first().is_some_and(|x| f.contains(x)));
+    let kind_ok = r
+        .kind
+        .as_ref()
+        .is_none_or(|k| s.kind.is_some_and(|x| k.contains(x)));
+    let target_ok = r.target.as_ref().is_none_or(|t| t == s.target);
+    field_ok && kind_ok && target_ok
+}
+
+/// A refinement's settings replace the outcome's; its `fields` and `headers` add to them.
+fn overlay(base: &mut Outcome, over: &Outcome) {
+    if over.status.is_some() {
+        base.status = over.status.clone();
+    }
+    if over.content_type.is_some() {
+        base.content_type = over.content_type.clone();
+    }
+    if over.body.is_some() {
+        base.body = over.body;
+    }
+    if over.schema.is_some() {
+        base.schema = over.schema.clone();
+    }
+    if over.doc.is_some() {
+        base.doc = over.doc.clone();
+    }
+    for (k, v) in &over.fields {
+        base.fields.insert(k.clone(), v.clone());
+    }
+    for (k, v) in &over.headers {
+        base.headers.insert(k.clone(), v.clone());
+    }
+}
+
+/// The kind of a value, as refinements name it.
+pub fn kind_of(v: Option<&Value>) -> &'static str {
+    match v {
+        None => "absent",
+        Some(Value::Null) => "null",
+        Some(Value::Bool(_)) => "boolean",
+        Some(Value::Number(_)) => "number",
+        Some(Value::Array(_)) => "array",
+        Some(Value::Object(_)) => "object",
+        Some(Value::String(s)) if s.is_empty() => "empty",
+        Some(Value::String(s)) if s.trim().is_empty() => "blank",
+        Some(Value::String(_)) => "string",
+    }
+}

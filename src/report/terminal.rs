@@ -1,0 +1,354 @@
+//! The terminal: a progress bar while cases run, one line per case that did not pass, and a
+//! summary at the end with unrestored accounts impossible to miss.
+//!
+//! Text is built by pure `render_*` functions (tested without a terminal) and printed to stderr,
+//! so stdout stays free for machine-readable output.
+
+use std::ffi::OsStr;
+use std::io::IsTerminal as _;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use owo_colors::{OwoColorize as _, Style};
+
+use super::{case_name, dialect_totals, first_reason, format_duration, restore_hint};
+use crate::redact::Redactor;
+use crate::result::{CaseResult, RunReport, Totals, Unrestored, Verdict};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TerminalStyle {
+    /// Show a progress bar on stderr.
+    pub progress: bool,
+    /// Colour the output (ANSI escapes).
+    pub color: bool,
+    /// Print every reason of a case, and skipped cases too.
+    pub verbose: bool,
+}
+
+impl TerminalStyle {
+    /// Progress and colour only when stderr is a terminal and `NO_COLOR` is not set (as
+    /// no-color.org says, an empty `NO_COLOR` counts as not set). Logs and CI get plain lines.
+    pub fn detect(verbose: bool) -> Self {
+        let no_color = std::env::var_os("NO_COLOR");
+        Self::from_env(std::io::stderr().is_terminal(), no_color.as_deref(), verbose)
+    }
+
+    fn from_env(stderr_is_tty: bool, no_color: Option<&OsStr>, verbose: bool) -> Self {
+        let fancy = stderr_is_tty && no_color.is_none_or(OsStr::is_empty);
+        Self {
+            progress: fancy,
+            color: fancy,
+            verbose,
+        }
+    }
+}
+
+/// Reports cases as they finish; shared by the tasks that run them (`&self` everywhere: the
+/// progress bar synchronises itself, the counter is atomic).
+pub struct TerminalReporter {
+    bar: Option<ProgressBar>,
+    redactor: Arc<Redactor>,
+    style: TerminalStyle,
+    not_passed: AtomicU64,
+}
+
+impl TerminalReporter {
+    pub fn new(total_cases: u64, redactor: Arc<Redactor>, style: TerminalStyle) -> Self {
+        let bar = style.progress.then(|| progress_bar(total_cases, style.color));
+        Self {
+            bar,
+            redactor,
+            style,
+            not_passed: AtomicU64::new(0),
+        }
+    }
+
+    pub fn style(&self) -> TerminalStyle {
+        self.style
+    }
+
+    /// Advances the bar and prints a line above it for a case that did not pass.
+    pub fn on_case(&self, case: &CaseResult) {
+        if matches!(case.verdict, Verdict::Fail | Verdict::Error) {
+            let n = self.not_passed.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(bar) = &self.bar {
+                bar.set_message(format!("{n} not passed"));
+            }
+        }
+        if let Some(line) = render_case_line(case, &self.redactor, self.style) {
+            self.print(&line);
+        }
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
+
+    /// Clears the bar and prints the summary.
+    pub fn finish(&self, report: &RunReport) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+        eprint!("{}", render_summary(report, &self.redactor, self.style.color));
+    }
+
+    fn print(&self, text: &str) {
+        match &self.bar {
+            // Printed above the bar; a plain eprintln would be overdrawn by the next tick.
+            Some(bar) => bar.println(text),
+            None => eprintln!("{text}"),
+        }
+    }
+}
+
+fn progress_bar(total: u64, color: bool) -> ProgressBar {
+    let template = if color {
+        "{elapsed_precise} [{bar:30.cyan/blue}] {pos}/{len} {msg:.red}"
+    } else {
+        "{elapsed_precise} [{bar:30}] {pos}/{len} {msg}"
+    };
+    let style = ProgressStyle::with_template(template)
+        .map(|s| s.progress_chars("=> "))
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr()).with_style(style)
+}
+
+/// `FAIL dialect/case-id: first reason` (then, when verbose, the other reasons indented), or
+/// `None` for a pass, and for a skip unless verbose.
+pub fn render_case_line(
+    case: &CaseResult,
+    redactor: &Redactor,
+    style: TerminalStyle,
+) -> Option<String> {
+    let (label, paint_style) = match case.verdict {
+        Verdict::Pass => return None,
+        Verdict::Skip if !style.verbose => return None,
+        Verdict::Skip => ("SKIP", Style::new().yellow()),
+        Verdict::Fail => ("FAIL", Style::new().red().bold()),
+        Verdict::Error => ("ERROR", Style::new().magenta().bold()),
+    };
+    let text = |s: &str| clean(&redactor.redact_str(s));
+    let mut line = format!(
+        "{} {}: {}",
+        paint(label, paint_style, style.color),
+        text(&case_name(case)),
+        indent_continuation(&text(&first_reason(case)), "    ")
+    );
+    if style.verbose {
+        for reason in case.reasons.iter().skip(1) {
+            line.push_str("\n    ");
+            line.push_str(&indent_continuation(&text(reason), "      "));
+        }
+    }
+    Some(line)
+}
+
+/// Totals per dialect and overall with the run's duration, then unrestored accounts in a red
+/// `!!!` box, then notes. Every line is redacted before it is coloured, so an escape code can
+/// never split a secret and hide it from the redactor.
+pub fn render_summary(report: &RunReport, redactor: &Redactor, color: bool) -> String {
+    let text = |s: &str| clean(&redactor.redact_str(s));
+    let per_dialect = dialect_totals(report);
+    let width = per_dialect
+        .iter()
+        .map(|(d, _)| text(d).chars().count())
+        .chain([5])
+        .max()
+        .unwrap_or(5);
+    let mut out = String::from("\n");
+    for (dialect, totals) in &per_dialect {
+        out.push_str(&format!("{}\n", totals_line(&text(dialect), *totals, width)));
+    }
+    let totals = report.totals();
+    let duration = format_duration(report.meta.duration_ms);
+    let total_line = format!("{}  in {duration}", totals_line("total", totals, width));
+    let total_style = if totals.failed + totals.errors > 0 {
+        Style::new().red().bold()
+    } else {
+        Style::new().green().bold()
+    };
+    out.push_str(&format!("{}\n", paint(&total_line, total_style, color)));
+    if !report.unrestored.is_empty() {
+        out.push('\n');
+        for line in unrestored_box(&report.unrestored) {
+            out.push_str(&format!("{}\n", paint(&text(&line), Style::new().red().bold(), color)));
+        }
+    }
+    for note in &report.notes {
+        let note = format!("note: {}", indent_continuation(&text(note), "      "));
+        out.push_str(&format!("{}\n", paint(&note, Style::new().yellow(), color)));
+    }
+    out
+}
+
+fn totals_line(label: &str, t: Totals, width: usize) -> String {
+    format!(
+        "{label:<width$}  {} passed  {} failed  {} skipped  {} errors",
+        t.passed, t.failed, t.skipped, t.errors
+    )
+}
+
+const BOX_EDGE: &str = "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!";
+
+/// The lines of the warning box, uncoloured and unredacted.
+fn unrestored_box(unrestored: &[Unrestored]) -> Vec<String> {
+    let n = unrestored.len();
+    let (accounts, its) = if n == 1 { ("ACCOUNT", "its") } else { ("ACCOUNTS", "their") };
+    let mut lines = vec![
+        BOX_EDGE.to_owned(),
+        format!("!!! {n} {accounts} COULD NOT BE RESTORED: {its} password is no longer the original."),
+    ];
+    for u in unrestored {
+        lines.push("!!!".to_owned());
+        lines.push(format!(
+            "!!! {}/{} (role {}): {}",
+            u.dialect,
+            u.username,
+            u.role,
+            indent_continuation(&u.reason, "!!!     ")
+        ));
+        if let Some(hint) = restore_hint(u) {
+            lines.push(format!("!!!     {hint}"));
+        }
+    }
+    lines.push(BOX_EDGE.to_owned());
+    lines
+}
+
+fn paint(text: &str, style: Style, enabled: bool) -> String {
+    if enabled {
+        text.style(style).to_string()
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Replaces control characters (but newline and tab): a server's text must not be able to move
+/// the cursor, clear the screen or fake colours in the user's terminal.
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                char::REPLACEMENT_CHARACTER
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Keeps multi-line text inside its block by indenting every line after the first.
+fn indent_continuation(text: &str, indent: &str) -> String {
+    text.trim_end().replace('\n', &format!("\n{indent}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use rstest::rstest;
+
+    use super::*;
+    use crate::report::testdata;
+
+    const PLAIN: TerminalStyle = TerminalStyle {
+        progress: false,
+        color: false,
+        verbose: false,
+    };
+    const VERBOSE: TerminalStyle = TerminalStyle {
+        verbose: true,
+        ..PLAIN
+    };
+
+    fn line(index: usize, style: TerminalStyle) -> Option<String> {
+        let report = testdata::report();
+        render_case_line(&report.cases[index], &testdata::redactor(), style)
+    }
+
+    #[rstest]
+    #[case::tty(true, None, true)]
+    #[case::empty_no_color_ignored(true, Some(""), true)]
+    #[case::no_color(true, Some("1"), false)]
+    #[case::not_a_tty(false, None, false)]
+    fn detection(#[case] tty: bool, #[case] no_color: Option<&str>, #[case] fancy: bool) {
+        let style = TerminalStyle::from_env(tty, no_color.map(OsStr::new), true);
+        assert_eq!((style.progress, style.color, style.verbose), (fancy, fancy, true));
+    }
+
+    #[rstest]
+    #[case::pass(0, PLAIN, None)]
+    #[case::pass_verbose(0, VERBOSE, None)]
+    #[case::fail(1, PLAIN, Some("FAIL ocariot/wrong-type[old_password=123]: status: expected 400, got 204 <&>"))]
+    #[case::error(2, PLAIN, Some("ERROR openspecimen/missing-fields[newPassword]: connection refused"))]
+    #[case::skip_hidden(3, PLAIN, None)]
+    #[case::skip_verbose(3, VERBOSE, Some("SKIP openspecimen/forbidden-roles: no account for role `researcher`"))]
+    fn case_lines(#[case] index: usize, #[case] style: TerminalStyle, #[case] expected: Option<&str>) {
+        assert_eq!(line(index, style).as_deref(), expected);
+    }
+
+    #[test]
+    fn verbose_lists_other_reasons_redacted() {
+        let text = line(1, VERBOSE).unwrap_or_default();
+        assert!(text.ends_with("\n    the server accepted old password ***"), "{text}");
+        assert!(!text.contains(testdata::OLD_PASSWORD));
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let coloured = line(1, TerminalStyle { color: true, ..PLAIN }).unwrap_or_default();
+        assert!(coloured.contains('\u{1b}') && coloured.contains("FAIL"), "{coloured:?}");
+        assert!(!line(1, PLAIN).unwrap_or_default().contains('\u{1b}'));
+    }
+
+    #[test]
+    fn server_text_cannot_drive_the_terminal() {
+        let mut case = testdata::report().cases[1].clone();
+        case.reasons[0] = "bad\u{1b}[2J\rbody".to_owned();
+        let text = render_case_line(&case, &Redactor::new(), PLAIN).unwrap_or_default();
+        assert!(text.ends_with(": bad\u{fffd}[2J\u{fffd}body"), "{text:?}");
+    }
+
+    #[test]
+    fn summary_totals_and_duration() {
+        let text = render_summary(&testdata::report(), &testdata::redactor(), false);
+        assert!(text.contains("\nocariot       1 passed  1 failed  0 skipped  0 errors\n"), "{text}");
+        assert!(text.contains("\nopenspecimen  0 passed  0 failed  1 skipped  1 errors\n"), "{text}");
+        assert!(text.contains("\ntotal         1 passed  1 failed  1 skipped  1 errors  in 3.4 s\n"), "{text}");
+    }
+
+    #[test]
+    fn summary_shouts_unrestored_accounts_and_redacts() {
+        let text = render_summary(&testdata::report(), &testdata::redactor(), false);
+        assert!(text.contains(&format!("{BOX_EDGE}\n!!! 1 ACCOUNT COULD NOT BE RESTORED")), "{text}");
+        assert!(text.contains("!!! ocariot/edu1 (role educator): restore answered 401; password is now ***\n"), "{text}");
+        assert!(text.contains("!!!     journal: reports/restore-journal-1700000000.json"), "{text}");
+        assert!(text.contains("note: login failed for admin with token ***\n"), "{text}");
+        for secret in testdata::SECRETS {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        let coloured = render_summary(&testdata::report(), &testdata::redactor(), true);
+        assert!(coloured.contains("\u{1b}[") && coloured.contains("!!!"), "{coloured}");
+    }
+
+    #[test]
+    fn summary_without_trouble_has_no_box() {
+        let mut report = testdata::report();
+        report.unrestored.clear();
+        report.notes.clear();
+        let text = render_summary(&report, &Redactor::new(), false);
+        assert!(!text.contains("!!!") && !text.contains("note:"), "{text}");
+    }
+
+    #[test]
+    fn reporter_is_shared_across_threads() {
+        let reporter = Arc::new(TerminalReporter::new(40, Arc::new(testdata::redactor()), PLAIN));
+        let report = testdata::report();
+        std::thread::scope(|scope| {
+            for _ in 0..10 {
+                scope.spawn(|| report.cases.iter().for_each(|c| reporter.on_case(c)));
+            }
+        });
+        // One fail and one error per round.
+        assert_eq!(reporter.not_passed.load(Ordering::Relaxed), 20);
+        reporter.finish(&report);
+    }
+}

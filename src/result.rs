@@ -1,0 +1,143 @@
+//! Plain result data: what a run did and saw. `exec` produces it, every reporter only reads it.
+//! Secrets are still in here; reporters get a copy passed through [`crate::redact::Redactor`].
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunReport {
+    pub meta: RunMeta,
+    pub cases: Vec<CaseResult>,
+    /// Accounts whose password the run changed and could not change back.
+    pub unrestored: Vec<Unrestored>,
+    /// Problems that are not one case's (login failures, interrupted run...).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunMeta {
+    pub tool_version: String,
+    pub target: String,
+    pub dialects: Vec<String>,
+    /// Seconds since the Unix epoch.
+    pub started_unix: u64,
+    pub duration_ms: u64,
+    pub command_line: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Fail,
+    /// Could not be run (e.g. no account for the role); not a failure.
+    Skip,
+    /// The target could not be asked (connection refused, timeout...).
+    Error,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CaseResult {
+    pub dialect: String,
+    /// Expanded id, e.g. `wrong-type[old_password=123]`.
+    pub id: String,
+    pub title: String,
+    pub theme: String,
+    pub tags: Vec<String>,
+    /// Abstract outcome expected (or `explicit`).
+    pub expected_outcome: String,
+    pub verdict: Verdict,
+    /// One line per reason the case did not pass.
+    pub reasons: Vec<String>,
+    pub checks: Vec<CheckResult>,
+    pub exchanges: Vec<Exchange>,
+    /// The server accepted a change of this account's password during the case.
+    pub changed_account: Option<String>,
+    pub duration_ms: u64,
+    /// Documentation of the contract this case checks.
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CheckResult {
+    /// `status`, `content-type`, `body`, `schema`, `field /code`, `header X`, `password-changed`...
+    pub name: String,
+    pub passed: bool,
+    pub expected: String,
+    pub actual: String,
+    /// Extra lines, e.g. one per JSON Schema error.
+    pub details: Vec<String>,
+}
+
+/// One HTTP request and what came back.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Exchange {
+    /// Why it was sent: `case`, `verify-new-password`, `verify-old-password`, `restore`, `login`...
+    pub purpose: String,
+    pub request: RequestRecord,
+    pub response: Option<ResponseRecord>,
+    /// Transport failure instead of a response.
+    pub error: Option<String>,
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RequestRecord {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResponseRecord {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    /// The body was longer than the cap and was cut.
+    pub truncated: bool,
+}
+
+impl ResponseRecord {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Unrestored {
+    pub dialect: String,
+    pub role: String,
+    pub username: String,
+    pub reason: String,
+    pub journal: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Totals {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    pub errors: usize,
+}
+
+impl RunReport {
+    pub fn totals(&self) -> Totals {
+        totals_of(self.cases.iter())
+    }
+}
+
+pub fn totals_of<'a>(cases: impl Iterator<Item = &'a CaseResult>) -> Totals {
+    let mut t = Totals::default();
+    for c in cases {
+        match c.verdict {
+            Verdict::Pass => t.passed += 1,
+            Verdict::Fail => t.failed += 1,
+            Verdict::Skip => t.skipped += 1,
+            Verdict::Error => t.errors += 1,
+        }
+    }
+    t
+}

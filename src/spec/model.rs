@@ -1,0 +1,281 @@
+//! The typed form of a dialect file (`specs/NAME/dialect.yaml`), after `extends` has been merged.
+//!
+//! Everything API-specific lives in these values; no Rust code names a concrete route, field or status.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// One API's documented contract for changing a password.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dialect {
+    /// Folder name, e.g. `ocariot`.
+    pub name: String,
+    pub title: String,
+    /// Name of the dialect this one overrides (merged before this type is built).
+    #[serde(default)]
+    pub extends: Option<String>,
+    /// Where the contract is documented; reports link here.
+    #[serde(default)]
+    pub docs: Option<String>,
+    pub change_password: ChangePassword,
+    pub login: Login,
+    pub auth: Auth,
+    /// Role name -> what it may do. Order is kept: the first self-service role is the default actor.
+    pub roles: IndexMap<String, Role>,
+    /// Ids used by the `nonexistent` and `malformed` targets, with the JSON type the API expects.
+    pub user_ids: UserIds,
+    /// Abstract outcome -> documented response.
+    pub outcomes: IndexMap<String, Outcome>,
+    /// How a user forced to reset their password at next login is brought back (OpenSpecimen).
+    #[serde(default)]
+    pub reset: Option<ResetFlow>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub method: String,
+    /// Path template; `{user_id}` (or any abstract field placed `in: path`) is filled in.
+    pub path: String,
+    /// Constant query parameters (e.g. `type: change`).
+    #[serde(default)]
+    pub query: IndexMap<String, String>,
+    pub content_type: String,
+    /// JSON Schema of a valid request body, relative to the dialect folder (checked by `lint`).
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// Abstract field -> where it goes. Order is the order the API checks them in.
+    pub fields: IndexMap<String, FieldPlace>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Location {
+    Body,
+    Path,
+    Query,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldPlace {
+    #[serde(rename = "in")]
+    pub location: Location,
+    /// The API's own name for the field.
+    pub key: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    pub method: String,
+    pub path: String,
+    /// JSON body template; `{{ username }}` and `{{ password }}` are filled in.
+    pub body: Value,
+    /// JSON pointer to the token in a successful answer.
+    pub token: String,
+    /// Where the user id is found.
+    pub user_id: UserIdSource,
+    /// JSON pointer whose presence in a 2xx answer means "must reset the password first".
+    #[serde(default)]
+    pub reset_token: Option<String>,
+    /// How to end a session (optional; used to leave no sessions behind).
+    #[serde(default)]
+    pub logout: Option<Logout>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Logout {
+    pub method: String,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserIdSource {
+    /// `body` (JSON pointer into the login answer) or `jwt` (a claim of the token's payload).
+    pub from: UserIdFrom,
+    /// JSON pointer (for `body`) or claim name (for `jwt`).
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UserIdFrom {
+    Body,
+    Jwt,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Auth {
+    /// Header carrying the credential, e.g. `Authorization`.
+    pub header: String,
+    /// Header value template with `{{ token }}`, e.g. `Bearer {{ token }}`.
+    pub value: String,
+    /// `jwt` tokens can be tampered with (bad signature); `opaque` ones are replaced.
+    pub token_format: TokenFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenFormat {
+    Jwt,
+    Opaque,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    /// May change their own password through the route.
+    #[serde(default)]
+    pub own: bool,
+    /// May change other users' passwords through the route.
+    #[serde(default)]
+    pub others: bool,
+    /// Must send the old password when changing another user's password.
+    #[serde(default = "yes")]
+    pub others_need_old_password: bool,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserIds {
+    pub nonexistent: Value,
+    pub malformed: Value,
+}
+
+/// The documented response for one abstract outcome. `when` refines it for a field or value kind.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    #[serde(default)]
+    pub status: Option<StatusSet>,
+    /// Media type the answer must carry (compared without parameters, case-insensitively).
+    #[serde(default)]
+    pub content_type: Option<String>,
+    #[serde(default)]
+    pub body: Option<BodyKind>,
+    /// Schema file, relative to the dialect folder.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// JSON pointer -> expected value; strings may use `{{ field }}`, `{{ fields }}`, `{{ body_fields }}`.
+    #[serde(default)]
+    pub fields: IndexMap<String, Value>,
+    /// Required response headers (name -> expected value prefix).
+    #[serde(default)]
+    pub headers: IndexMap<String, String>,
+    /// The documentation line this outcome is promised by.
+    #[serde(default)]
+    pub doc: Option<String>,
+    /// Refinements, first match wins, merged over the fields above.
+    #[serde(default)]
+    pub when: Vec<Refinement>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Refinement {
+    /// Abstract field the case is about (the first one, in the dialect's field order).
+    #[serde(default)]
+    pub field: Option<OneOrMany>,
+    /// Kind of value sent for that field: absent, null, empty, blank, string, number, boolean, array, object.
+    #[serde(default)]
+    pub kind: Option<OneOrMany>,
+    /// `self` or `other`: whose password the request is about.
+    #[serde(default)]
+    pub target: Option<String>,
+    #[serde(flatten)]
+    pub then: Outcome,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn contains(&self, s: &str) -> bool {
+        match self {
+            OneOrMany::One(v) => v == s,
+            OneOrMany::Many(v) => v.iter().any(|x| x == s),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum StatusSet {
+    One(u16),
+    Many(Vec<u16>),
+}
+
+impl StatusSet {
+    pub fn contains(&self, s: u16) -> bool {
+        match self {
+            StatusSet::One(v) => *v == s,
+            StatusSet::Many(v) => v.contains(&s),
+        }
+    }
+    pub fn codes(&self) -> Vec<u16> {
+        match self {
+            StatusSet::One(v) => vec![*v],
+            StatusSet::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// What the body must be, beyond its schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyKind {
+    /// Parses as JSON (and matches `schema` if given).
+    Json,
+    /// No bytes at all.
+    Empty,
+    /// Anything (e.g. an HTML error page).
+    Any,
+}
+
+/// Reset flow for accounts forced to set a new password at next login.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResetFlow {
+    pub method: String,
+    pub path: String,
+    /// Body template: `{{ username }}`, `{{ reset_token }}`, `{{ password }}`.
+    pub body: Value,
+}
+
+/// The abstract outcomes a case may expect. Dialects map each to a response.
+pub const OUTCOMES: &[&str] = &[
+    "changed",
+    "missing_field",
+    "invalid_field",
+    "old_password_mismatch",
+    "forbidden",
+    "unauthenticated",
+    "user_not_found",
+    "invalid_user_id",
+    "malformed_body",
+    "unsupported_media_type",
+];
+
+/// Abstract fields a case may set; each dialect places all of them.
+pub const FIELDS: &[&str] = &["old_password", "new_password", "user_id"];
+
+/// Kinds of value a refinement can match: what was sent for the field a case is about.
+pub const KINDS: &[&str] = &[
+    "absent", "null", "empty", "blank", "string", "number", "boolean", "array", "object",
+];

@@ -1,0 +1,187 @@
+//! The target: a base URL and the accounts to act as, from `--accounts FILE` or the embedded
+//! server's seed. `${VAR}` in the accounts file is read from the environment, so secrets stay out
+//! of the repository.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::reference::SeedAccount;
+use crate::source::{LoadError, SourceFile};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountsFile {
+    #[serde(default)]
+    pub dialect: Option<String>,
+    #[serde(default)]
+    pub base_url: Option<String>,
+    #[serde(default)]
+    pub allow_writes: bool,
+    /// Role -> accounts of that role, in the order cases use them.
+    pub accounts: IndexMap<String, Vec<AccountEntry>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountEntry {
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+    /// A ready token instead of a login.
+    #[serde(default)]
+    pub token: Option<String>,
+    /// The user id, when it cannot be read at login.
+    #[serde(default)]
+    pub id: Option<Value>,
+}
+
+/// One account the run may act as.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub role: String,
+    /// Position among the accounts of its role (0 = first).
+    pub nth: usize,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub token: Option<String>,
+    pub id: Option<Value>,
+}
+
+impl Account {
+    /// How the account is named in messages: `educator#1 (edu1)`.
+    pub fn label(&self) -> String {
+        match &self.username {
+            Some(u) => format!("{}#{} ({u})", self.role, self.nth + 1),
+            None => format!("{}#{}", self.role, self.nth + 1),
+        }
+    }
+}
+
+/// Where to send requests and as whom.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub base_url: String,
+    pub accounts: Vec<Account>,
+    pub allow_writes: bool,
+    /// Where the accounts came from, for "no account for role" messages.
+    pub accounts_source: String,
+}
+
+impl Target {
+    /// The `nth` account of `role`.
+    pub fn account(&self, role: &str, nth: usize) -> Option<usize> {
+        self.accounts
+            .iter()
+            .position(|a| a.role == role && a.nth == nth)
+    }
+
+    /// Accounts seeded by an embedded reference server.
+    pub fn from_seed(base_url: &str, seed: &[SeedAccount]) -> Target {
+        let mut count: HashMap<&str, usize> = HashMap::new();
+        let accounts = seed
+            .iter()
+            .map(|s| {
+                let nth = count.entry(s.role.as_str()).or_insert(0);
+                let a = Account {
+                    role: s.role.clone(),
+                    nth: *nth,
+                    username: Some(s.username.clone()),
+                    password: Some(s.password.clone()),
+                    token: None,
+                    id: Some(s.id.clone()),
+                };
+                *nth += 1;
+                a
+            })
+            .collect();
+        Target {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            accounts,
+            allow_writes: true,
+            accounts_source: "the embedded server's seed".into(),
+        }
+    }
+}
+
+/// Reads an accounts file; `${VAR}` is expanded from the environment, an unset variable is an error.
+pub fn load_accounts(path: &Path) -> Result<AccountsFile, LoadError> {
+    let file = SourceFile::read(path)?;
+    let env: HashMap<String, String> = std::env::vars().collect();
+    let options = serde_saphyr::Options::default().with_properties(env);
+    let parsed: AccountsFile = serde_saphyr::from_str_with_options(&file.text, options)
+        .map_err(|e| file.yaml_error(&e))?;
+    for (role, list) in &parsed.accounts {
+        for (i, a) in list.iter().enumerate() {
+            let login = a.username.is_some() && a.password.is_some();
+            if !login && a.token.is_none() {
+                return Err(file.error(format!(
+                    "accounts.{role}[{i}]: give `username` and `password`, or a `token`"
+                )));
+            }
+        }
+    }
+    Ok(parsed)
+}
+
+impl AccountsFile {
+    pub fn into_target(self, base_url: &str, source: &Path) -> Target {
+        let accounts = self
+            .accounts
+            .into_iter()
+            .flat_map(|(role, list)| {
+                list.into_iter().enumerate().map(move |(nth, a)| Account {
+                    role: role.clone(),
+                    nth,
+                    username: a.username,
+                    password: a.password,
+                    token: a.token,
+                    id: a.id,
+                })
+            })
+            .collect();
+        Target {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            accounts,
+            allow_writes: self.allow_writes,
+            accounts_source: source.display().to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn expands_environment_and_numbers_accounts() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        // SAFETY: tests in this module are the only readers of this variable.
+        unsafe { std::env::set_var("PWC_TEST_EDU2", "from-env") };
+        writeln!(
+            f,
+            "accounts:\n  educator:\n    - {{username: e1, password: p1}}\n    - {{username: e2, password: '${{PWC_TEST_EDU2}}'}}\n  child:\n    - {{token: t, id: abc}}"
+        )
+        .unwrap();
+        let target = load_accounts(f.path())
+            .unwrap()
+            .into_target("http://x/", f.path());
+        assert_eq!(target.base_url, "http://x");
+        assert_eq!(target.accounts[1].password.as_deref(), Some("from-env"));
+        assert_eq!(target.accounts[1].label(), "educator#2 (e2)");
+        assert_eq!(target.account("child", 0), Some(2));
+    }
+
+    #[test]
+    fn account_without_credentials_is_an_error() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "accounts:\n  educator:\n    - {{username: e1}}").unwrap();
+        let e = load_accounts(f.path()).unwrap_err();
+        assert!(e.message.contains("accounts.educator[0]"), "{e}");
+    }
+}
