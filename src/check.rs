@@ -92,7 +92,7 @@ fn check_schema(file: &str, validator: &jsonschema::Validator, json: &Value) -> 
             format!(
                 "at `{}`: {} (keyword `{}`, schema {}#{})",
                 if at.is_empty() { "/" } else { at },
-                e.masked(),
+                e,
                 e.kind().keyword(),
                 file,
                 e.schema_path().as_str()

@@ -212,11 +212,13 @@ async fn prove_change(env: &StepEnv<'_>, state: &mut AccountState, sent: Option<
         }
     }
     state.password = Some(new.clone());
-    if !env.options.login_probe || state.probe_used {
+    let old = state.original.clone().unwrap_or_default();
+    // Probing the old password proves nothing when it is also the new one, and would spend the
+    // account's one allowed failed login for no reason.
+    if !env.options.login_probe || state.probe_used || old == *new {
         return;
     }
     state.probe_used = true;
-    let old = state.original.clone().unwrap_or_default();
     match login(env.http, env.dialect, &username, &old, &mut result.exchanges).await {
         LoginResult::Rejected(_) => check("login with the old password", true, "rejected", "rejected".into()),
         LoginResult::Session { token, .. } => {

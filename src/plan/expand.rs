@@ -221,6 +221,7 @@ fn build_step(
         id,
         title: d.title.clone(),
         theme: case.theme.clone(),
+        file: case.file.name.clone(),
         tags: d.tags.clone(),
         actor: who.actor,
         target: who.target.clone(),

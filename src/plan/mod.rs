@@ -68,6 +68,8 @@ pub struct Step {
     pub id: String,
     pub title: String,
     pub theme: String,
+    /// The case file's name as shown in messages.
+    pub file: String,
     pub tags: Vec<String>,
     /// Index into `Target::accounts`; `None` only in skipped steps.
     pub actor: Option<usize>,

@@ -109,7 +109,8 @@ pub fn decode(token: &str) -> Result<Decoded, JwtError> {
     if header.get("alg").and_then(Value::as_str) != Some("HS256") {
         return Err(JwtError::Malformed("unsupported algorithm"));
     }
-    let claims = decode_object(payload).ok_or(JwtError::Malformed("payload is not a JSON object"))?;
+    let claims =
+        decode_object(payload).ok_or(JwtError::Malformed("payload is not a JSON object"))?;
     let signature_bytes = URL_SAFE_NO_PAD
         .decode(signature)
         .map_err(|_| JwtError::Malformed("signature is not base64url"))?;
@@ -260,10 +261,7 @@ mod tests {
     fn expiry_is_checked_before_issuer() {
         let key = Key::random();
         let token = sign(&claims("someone-else", NOW - 1), &key);
-        assert_eq!(
-            verify(&token, &key, "ocariot", NOW),
-            Err(JwtError::Expired)
-        );
+        assert_eq!(verify(&token, &key, "ocariot", NOW), Err(JwtError::Expired));
     }
 
     #[test]

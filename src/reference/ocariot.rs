@@ -16,6 +16,8 @@ mod password;
 #[cfg(test)]
 mod test_support;
 #[cfg(test)]
+mod tests_auth;
+#[cfg(test)]
 mod tests_contract;
 #[cfg(test)]
 mod tests_faults;

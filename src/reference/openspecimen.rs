@@ -49,11 +49,15 @@ mod change;
 mod reply;
 mod reset;
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_effects;
 #[cfg(test)]
 mod tests_faults;
+#[cfg(test)]
+mod tests_http;
 
 use std::sync::Arc;
 

@@ -107,18 +107,78 @@ pub struct Account {
 
 /// The fixed seed: two users per role, the same ids and passwords at every start.
 const SEED: &[(Role, &str, &str, &str)] = &[
-    (Role::Admin, "5a62be07d6f33400146c9b61", "admin1", "Adm1n!pass-1"),
-    (Role::Admin, "5a62be07d6f33400146c9b62", "admin2", "Adm1n!pass-2"),
-    (Role::Educator, "5a62be07de34500146d9c541", "educator1", "Educ4tor!pass-1"),
-    (Role::Educator, "5a62be07de34500146d9c542", "educator2", "Educ4tor!pass-2"),
-    (Role::Family, "5a62be07de34500146d9c5f1", "family1", "Fam1ly!pass-1"),
-    (Role::Family, "5a62be07de34500146d9c5f2", "family2", "Fam1ly!pass-2"),
-    (Role::HealthProfessional, "5a62be07de34500146d9c5a1", "healthprofessional1", "He4lth!pass-1"),
-    (Role::HealthProfessional, "5a62be07de34500146d9c5a2", "healthprofessional2", "He4lth!pass-2"),
-    (Role::Child, "5a62be07de34500146d9c5c1", "child1", "Ch1ld!pass-1"),
-    (Role::Child, "5a62be07de34500146d9c5c2", "child2", "Ch1ld!pass-2"),
-    (Role::Application, "5a62be07de34500146d9c5b1", "application1", "Appl1cation!pass-1"),
-    (Role::Application, "5a62be07de34500146d9c5b2", "application2", "Appl1cation!pass-2"),
+    (
+        Role::Admin,
+        "5a62be07d6f33400146c9b61",
+        "admin1",
+        "Adm1n!pass-1",
+    ),
+    (
+        Role::Admin,
+        "5a62be07d6f33400146c9b62",
+        "admin2",
+        "Adm1n!pass-2",
+    ),
+    (
+        Role::Educator,
+        "5a62be07de34500146d9c541",
+        "educator1",
+        "Educ4tor!pass-1",
+    ),
+    (
+        Role::Educator,
+        "5a62be07de34500146d9c542",
+        "educator2",
+        "Educ4tor!pass-2",
+    ),
+    (
+        Role::Family,
+        "5a62be07de34500146d9c5f1",
+        "family1",
+        "Fam1ly!pass-1",
+    ),
+    (
+        Role::Family,
+        "5a62be07de34500146d9c5f2",
+        "family2",
+        "Fam1ly!pass-2",
+    ),
+    (
+        Role::HealthProfessional,
+        "5a62be07de34500146d9c5a1",
+        "healthprofessional1",
+        "He4lth!pass-1",
+    ),
+    (
+        Role::HealthProfessional,
+        "5a62be07de34500146d9c5a2",
+        "healthprofessional2",
+        "He4lth!pass-2",
+    ),
+    (
+        Role::Child,
+        "5a62be07de34500146d9c5c1",
+        "child1",
+        "Ch1ld!pass-1",
+    ),
+    (
+        Role::Child,
+        "5a62be07de34500146d9c5c2",
+        "child2",
+        "Ch1ld!pass-2",
+    ),
+    (
+        Role::Application,
+        "5a62be07de34500146d9c5b1",
+        "application1",
+        "Appl1cation!pass-1",
+    ),
+    (
+        Role::Application,
+        "5a62be07de34500146d9c5b2",
+        "application2",
+        "Appl1cation!pass-2",
+    ),
 ];
 
 /// The seeded users, in a fixed order (role by role).
@@ -191,7 +251,8 @@ impl Store {
             .into_iter()
             .partition(|(owner, _)| owner == id);
         self.issued = kept;
-        self.revoked.extend(gone.into_iter().map(|(_, token)| token));
+        self.revoked
+            .extend(gone.into_iter().map(|(_, token)| token));
     }
 
     pub fn is_revoked(&self, token: &str) -> bool {
@@ -217,7 +278,11 @@ mod tests {
         assert_eq!(passwords.len(), 12);
         for a in &accounts {
             assert_eq!(a.id.len(), 24);
-            assert!(a.id.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')), "{}", a.id);
+            assert!(
+                a.id.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')),
+                "{}",
+                a.id
+            );
         }
     }
 

@@ -94,7 +94,11 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The gateway's authentication: a valid, unexpired token of the platform.
-pub fn authenticate(state: &Shared, headers: &HeaderMap, user_id: &str) -> Result<Caller, ApiError> {
+pub fn authenticate(
+    state: &Shared,
+    headers: &HeaderMap,
+    user_id: &str,
+) -> Result<Caller, ApiError> {
     match token_caller(state, headers) {
         Ok(caller) => Ok(caller),
         Err(_) if state.faults.has(f::IGNORE_TOKEN) => {
@@ -113,10 +117,12 @@ pub fn authenticate(state: &Shared, headers: &HeaderMap, user_id: &str) -> Resul
 }
 
 fn token_caller(state: &Shared, headers: &HeaderMap) -> Result<Caller, ApiError> {
-    let token = bearer(headers).ok_or_else(|| ApiError::unauthorized(errors::DESC_NO_CREDENTIALS))?;
+    let token =
+        bearer(headers).ok_or_else(|| ApiError::unauthorized(errors::DESC_NO_CREDENTIALS))?;
     let now = jwt::now();
     let claims = if state.faults.has(f::SIGNATURE_NOT_VERIFIED) {
-        jwt::decode(token).and_then(|d| jwt::check_claims(&d.claims, ISSUER, now).map(|()| d.claims))
+        jwt::decode(token)
+            .and_then(|d| jwt::check_claims(&d.claims, ISSUER, now).map(|()| d.claims))
     } else {
         jwt::verify(token, &state.key, ISSUER, now)
     };

@@ -199,7 +199,11 @@ mod tests {
     #[case::broken(b"{\"a\":".as_slice(), None)]
     #[case::invalid_utf8(b"{\"a\":\"\xff\"}".as_slice(), None)]
     fn json_bodies(#[case] body: &[u8], #[case] want: Option<Value>) {
-        let got = read_fields(&headers(Some("application/json")), Some(body), &Faults::default());
+        let got = read_fields(
+            &headers(Some("application/json")),
+            Some(body),
+            &Faults::default(),
+        );
         match want {
             Some(Value::Object(map)) => assert_eq!(got, Ok(map)),
             _ => assert_eq!(got, Err(ApiError::unable_to_process())),
@@ -208,7 +212,11 @@ mod tests {
 
     #[test]
     fn non_json_content_type_is_not_read() {
-        let got = read_fields(&headers(Some("text/plain")), Some(b"nonsense"), &Faults::default());
+        let got = read_fields(
+            &headers(Some("text/plain")),
+            Some(b"nonsense"),
+            &Faults::default(),
+        );
         assert_eq!(got, Ok(Map::new()));
         let got = read_fields(&headers(None), Some(br#"{"a":1}"#), &Faults::default());
         assert_eq!(got, Ok(Map::new()));

@@ -24,7 +24,8 @@ pub const DESC_NO_CREDENTIALS: &str =
 pub const DESC_EXPIRED: &str = "Authentication failed because access token is expired.";
 pub const DESC_TOKEN_ISSUES: &str = "Authentication failed due to access token issues.";
 pub const DESC_FORBIDDEN: &str = "Authorization failed due to insufficient permissions.";
-pub const DESC_UNABLE_TO_PROCESS: &str = "Please verify that the JSON provided in the request body has a valid format and try again.";
+pub const DESC_UNABLE_TO_PROCESS: &str =
+    "Please verify that the JSON provided in the request body has a valid format and try again.";
 pub const DESC_INVALID_ID: &str =
     "A 24-byte hex ID similar to this: 507f191e810c19729de860ea is expected.";
 pub const DESC_USER_NOT_FOUND: &str =

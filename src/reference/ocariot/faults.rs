@@ -73,7 +73,7 @@ pub const FAULTS: &[FaultInfo] = &[
     ),
     fault(
         CHANGE_BUT_ANSWER_400,
-        "The new password is saved, then the request is answered 400 Password does not match!.",
+        "The new password is saved, then the request is answered 400 with the password-mismatch error.",
     ),
     fault(
         ERROR_WITHOUT_DESCRIPTION,
@@ -101,7 +101,7 @@ pub const FAULTS: &[FaultInfo] = &[
     ),
     fault(
         NOT_FOUND_ON_INVALID_ID,
-        "A malformed user id is answered 404 User not found! instead of 400.",
+        "A malformed user id is answered 404 (user not found) instead of 400.",
     ),
     fault(
         VALIDATE_BEFORE_AUTH,
@@ -113,7 +113,7 @@ pub const FAULTS: &[FaultInfo] = &[
     ),
     fault(
         INVALID_JSON_AS_MISSING_FIELDS,
-        "A body that is not valid JSON is silently treated as empty and answered Required fields were not provided....",
+        "A body that is not valid JSON is silently treated as empty and answered as if both fields were missing.",
     ),
     fault(
         INVALID_JSON_500,
@@ -129,7 +129,7 @@ pub const FAULTS: &[FaultInfo] = &[
     ),
     fault(
         MISSING_FIELDS_ONLY_FIRST,
-        "When both fields are absent only the first is named: old_password are required!.",
+        "When both fields are absent only old_password is named in the missing-fields description.",
     ),
     fault(
         NULL_AS_ABSENT,
@@ -189,7 +189,7 @@ pub const FAULTS: &[FaultInfo] = &[
     ),
     fault(
         REWORDED_MESSAGES,
-        "400 messages of the password route were reworded (e.g. Required fields were not provided!).",
+        "The 400 messages of the password route were reworded, e.g. to \"Required fields were not provided!\".",
     ),
 ];
 

@@ -8,12 +8,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use super::super::Faults;
+use super::Shared;
 use super::auth::{authenticate, authorize};
 use super::body::{Change, check_change, read_fields};
 use super::errors::{ApiError, json_response};
 use super::faults as f;
-use super::super::Faults;
-use super::Shared;
 
 /// The handler: runs the checks and writes the first failure, or the success.
 pub async fn change(

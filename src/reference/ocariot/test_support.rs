@@ -129,7 +129,11 @@ impl Server {
     /// Logs `account` in and returns its token.
     pub async fn token(&self, account: &SeedAccount) -> Result<String, Box<dyn std::error::Error>> {
         let reply = self.login(&account.username, &account.password).await?;
-        assert_eq!(reply.status, 200, "login of {}: {}", account.username, reply.text);
+        assert_eq!(
+            reply.status, 200,
+            "login of {}: {}",
+            account.username, reply.text
+        );
         reply.json()["access_token"]
             .as_str()
             .map(str::to_string)
@@ -143,7 +147,9 @@ impl Server {
         token: Option<&str>,
         body: Send,
     ) -> Result<Reply, Box<dyn std::error::Error>> {
-        let mut request = self.client.put(self.url(&format!("/v1/users/{id}/password")));
+        let mut request = self
+            .client
+            .put(self.url(&format!("/v1/users/{id}/password")));
         if let Some(token) = token {
             request = request.header(AUTHORIZATION, format!("Bearer {token}"));
         }
@@ -167,7 +173,8 @@ impl Server {
         body: Value,
     ) -> Result<Reply, Box<dyn std::error::Error>> {
         let token = self.token(account).await?;
-        self.put(id_of(account), Some(&token), Send::Json(body)).await
+        self.put(id_of(account), Some(&token), Send::Json(body))
+            .await
     }
 }
 

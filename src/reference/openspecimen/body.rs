@@ -106,7 +106,9 @@ fn read_user_id(obj: &Map<String, Value>, key: &str, len: &Lenience) -> Result<O
             }
             match n.as_f64() {
                 // `as` saturates, so this cannot overflow or panic.
-                Some(f) if len.user_id_float && n.is_f64() && f.is_finite() => Ok(Some(f.trunc() as i64)),
+                Some(f) if len.user_id_float && n.is_f64() && f.is_finite() => {
+                    Ok(Some(f.trunc() as i64))
+                }
                 _ => Err(len.wrong_type(key, "java.lang.Long", value)),
             }
         }
@@ -206,7 +208,16 @@ mod unit {
         assert_eq!(read(r#"{"userId": -3}"#), Ok(Some(-3)));
         assert_eq!(read(r#"{"userId": null}"#), Ok(None));
         assert_eq!(read(r#"{}"#), Ok(None));
-        for bad in [r#""5""#, "5.0", "1.9", "true", "[]", "{}", "18446744073709551615", "1e3"] {
+        for bad in [
+            r#""5""#,
+            "5.0",
+            "1.9",
+            "true",
+            "[]",
+            "{}",
+            "18446744073709551615",
+            "1e3",
+        ] {
             let body = format!(r#"{{"userId": {bad}}}"#);
             assert!(
                 matches!(read(&body), Err(Fail::Invalid(_))),

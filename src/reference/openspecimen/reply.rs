@@ -121,7 +121,9 @@ impl Fail {
     pub(crate) fn render(&self, faults: &Faults, legacy: bool) -> Response {
         match self {
             Fail::Unauthenticated => return unauthorized(faults),
-            Fail::UnsupportedMediaType => return StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response(),
+            Fail::UnsupportedMediaType => {
+                return StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response();
+            }
             _ => {}
         }
         let (mut status, code, message, reworded) = self.parts(legacy);
@@ -153,20 +155,30 @@ impl Fail {
         } else {
             JSON
         };
-        (status, [(header::CONTENT_TYPE, content_type)], body.to_string()).into_response()
+        (
+            status,
+            [(header::CONTENT_TYPE, content_type)],
+            body.to_string(),
+        )
+            .into_response()
     }
 }
 
 /// 401: an HTML page and `WWW-Authenticate: Basic realm="OpenSpecimen"` (faults aside).
 pub(crate) fn unauthorized(faults: &Faults) -> Response {
     let (content_type, body) = if faults.has("json-401") {
-        let body = json!([{ "code": "AUTH_INVALID_TOKEN", "message": "Invalid or expired token." }]);
+        let body =
+            json!([{ "code": "AUTH_INVALID_TOKEN", "message": "Invalid or expired token." }]);
         (JSON, body.to_string())
     } else {
         ("text/html;charset=utf-8", UNAUTHORIZED_PAGE.to_string())
     };
-    let mut response =
-        (StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, content_type)], body).into_response();
+    let mut response = (
+        StatusCode::UNAUTHORIZED,
+        [(header::CONTENT_TYPE, content_type)],
+        body,
+    )
+        .into_response();
     if !faults.has("no-www-authenticate") {
         response.headers_mut().insert(
             header::WWW_AUTHENTICATE,

@@ -1,8 +1,7 @@
 //! The documented contract, row by row, over real HTTP.
 
-use reqwest::Method;
 use rstest::rstest;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::test_support::*;
 
@@ -12,22 +11,31 @@ async fn seeded_accounts_are_listed_by_role_with_integer_ids() -> TestResult {
     let roles: Vec<&str> = h.server.accounts.iter().map(|a| a.role.as_str()).collect();
     assert_eq!(
         roles,
-        ["super_admin", "super_admin", "institute_admin", "institute_admin", "user", "user", "user"]
+        [
+            "super_admin",
+            "super_admin",
+            "institute_admin",
+            "institute_admin",
+            "user",
+            "user",
+            "user"
+        ]
     );
     let last = h.server.accounts.last().ok_or("no accounts")?;
     assert_eq!(last.username, "user-reuse");
     for account in &h.server.accounts {
         assert!(account.id.is_i64(), "{account:?}");
-        let reply = h
-            .login((&account.username, &account.password, 0))
-            .await?;
+        let reply = h.login((&account.username, &account.password, 0)).await?;
         assert_eq!(reply.status, 200, "{reply:?}");
         let body = reply.json();
         assert_eq!(body["id"], account.id);
         assert_eq!(body["loginName"], json!(account.username));
         assert!(body["token"].as_str().is_some_and(|t| t.len() >= 16));
         assert_eq!(body["admin"], json!(account.role == "super_admin"));
-        assert_eq!(body["instituteAdmin"], json!(account.role == "institute_admin"));
+        assert_eq!(
+            body["instituteAdmin"],
+            json!(account.role == "institute_admin")
+        );
         assert!(body["firstName"].is_string() && body["lastName"].is_string());
     }
     Ok(())
@@ -63,48 +71,196 @@ async fn own_password_change(#[case] account: (&str, &str, i64)) -> TestResult {
 /// One request as `actor`, body given as JSON text; expects a documented business error.
 #[rstest]
 // user lookup
-#[case::unknown_user(USER1, r#"{"userId": 999, "oldPassword": "x", "newPassword": "N3w!pass"}"#, "USER_NOT_FOUND")]
-#[case::user_id_absent(USER1, r#"{"oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#, "USER_NOT_FOUND")]
-#[case::user_id_null(USER1, r#"{"userId": null, "oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#, "USER_NOT_FOUND")]
-#[case::user_id_negative(ADMIN1, r#"{"userId": -1, "newPassword": "N3w!pass"}"#, "USER_NOT_FOUND")]
+#[case::unknown_user(
+    USER1,
+    r#"{"userId": 999, "oldPassword": "x", "newPassword": "N3w!pass"}"#,
+    "USER_NOT_FOUND"
+)]
+#[case::user_id_absent(
+    USER1,
+    r#"{"oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#,
+    "USER_NOT_FOUND"
+)]
+#[case::user_id_null(
+    USER1,
+    r#"{"userId": null, "oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#,
+    "USER_NOT_FOUND"
+)]
+#[case::user_id_negative(
+    ADMIN1,
+    r#"{"userId": -1, "newPassword": "N3w!pass"}"#,
+    "USER_NOT_FOUND"
+)]
 // wrong types are JSON reading errors
-#[case::user_id_string(USER1, r#"{"userId": "5", "oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#, "INVALID_REQUEST")]
-#[case::user_id_float(USER1, r#"{"userId": 5.0, "oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#, "INVALID_REQUEST")]
-#[case::user_id_bool(USER1, r#"{"userId": true, "oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#, "INVALID_REQUEST")]
-#[case::user_id_object(USER1, r#"{"userId": {}, "oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#, "INVALID_REQUEST")]
-#[case::old_number(USER1, r#"{"userId": 5, "oldPassword": 123, "newPassword": "N3w!pass"}"#, "INVALID_REQUEST")]
-#[case::new_number(USER1, r#"{"userId": 5, "oldPassword": "User!pass-1", "newPassword": 12345678}"#, "INVALID_REQUEST")]
-#[case::new_bool(USER1, r#"{"userId": 5, "oldPassword": "User!pass-1", "newPassword": true}"#, "INVALID_REQUEST")]
-#[case::new_array(USER1, r#"{"userId": 5, "oldPassword": "User!pass-1", "newPassword": ["a"]}"#, "INVALID_REQUEST")]
-#[case::wrong_type_beats_unknown_user(USER1, r#"{"userId": 999, "oldPassword": 1, "newPassword": "N3w!pass"}"#, "INVALID_REQUEST")]
+#[case::user_id_string(
+    USER1,
+    r#"{"userId": "5", "oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#,
+    "INVALID_REQUEST"
+)]
+#[case::user_id_float(
+    USER1,
+    r#"{"userId": 5.0, "oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#,
+    "INVALID_REQUEST"
+)]
+#[case::user_id_bool(
+    USER1,
+    r#"{"userId": true, "oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#,
+    "INVALID_REQUEST"
+)]
+#[case::user_id_object(
+    USER1,
+    r#"{"userId": {}, "oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#,
+    "INVALID_REQUEST"
+)]
+#[case::old_number(
+    USER1,
+    r#"{"userId": 5, "oldPassword": 123, "newPassword": "N3w!pass"}"#,
+    "INVALID_REQUEST"
+)]
+#[case::new_number(
+    USER1,
+    r#"{"userId": 5, "oldPassword": "User!pass-1", "newPassword": 12345678}"#,
+    "INVALID_REQUEST"
+)]
+#[case::new_bool(
+    USER1,
+    r#"{"userId": 5, "oldPassword": "User!pass-1", "newPassword": true}"#,
+    "INVALID_REQUEST"
+)]
+#[case::new_array(
+    USER1,
+    r#"{"userId": 5, "oldPassword": "User!pass-1", "newPassword": ["a"]}"#,
+    "INVALID_REQUEST"
+)]
+#[case::wrong_type_beats_unknown_user(
+    USER1,
+    r#"{"userId": 999, "oldPassword": 1, "newPassword": "N3w!pass"}"#,
+    "INVALID_REQUEST"
+)]
 // old password (own)
-#[case::old_missing(USER1, r#"{"userId": 5, "newPassword": "N3w!pass"}"#, "USER_OLD_PASSWD_NOT_SPECIFIED")]
-#[case::old_null(USER1, r#"{"userId": 5, "oldPassword": null, "newPassword": "N3w!pass"}"#, "USER_OLD_PASSWD_NOT_SPECIFIED")]
-#[case::old_empty(USER1, r#"{"userId": 5, "oldPassword": "", "newPassword": "N3w!pass"}"#, "USER_OLD_PASSWD_NOT_SPECIFIED")]
-#[case::old_blank(USER1, r#"{"userId": 5, "oldPassword": " \t ", "newPassword": "N3w!pass"}"#, "USER_OLD_PASSWD_NOT_SPECIFIED")]
-#[case::old_wrong(USER1, r#"{"userId": 5, "oldPassword": "User!pass-2", "newPassword": "N3w!pass"}"#, "USER_INVALID_OLD_PASSWD")]
-#[case::old_untrimmed(USER1, r#"{"userId": 5, "oldPassword": " User!pass-1 ", "newPassword": "N3w!pass"}"#, "USER_INVALID_OLD_PASSWD")]
-#[case::old_case(USER1, r#"{"userId": 5, "oldPassword": "user!pass-1", "newPassword": "N3w!pass"}"#, "USER_INVALID_OLD_PASSWD")]
-#[case::super_admin_own_needs_old(ADMIN1, r#"{"userId": 1, "newPassword": "N3w!pass"}"#, "USER_OLD_PASSWD_NOT_SPECIFIED")]
-#[case::old_before_new(USER1, r#"{"userId": 5, "oldPassword": "bad", "newPassword": ""}"#, "USER_INVALID_OLD_PASSWD")]
+#[case::old_missing(
+    USER1,
+    r#"{"userId": 5, "newPassword": "N3w!pass"}"#,
+    "USER_OLD_PASSWD_NOT_SPECIFIED"
+)]
+#[case::old_null(
+    USER1,
+    r#"{"userId": 5, "oldPassword": null, "newPassword": "N3w!pass"}"#,
+    "USER_OLD_PASSWD_NOT_SPECIFIED"
+)]
+#[case::old_empty(
+    USER1,
+    r#"{"userId": 5, "oldPassword": "", "newPassword": "N3w!pass"}"#,
+    "USER_OLD_PASSWD_NOT_SPECIFIED"
+)]
+#[case::old_blank(
+    USER1,
+    r#"{"userId": 5, "oldPassword": " \t ", "newPassword": "N3w!pass"}"#,
+    "USER_OLD_PASSWD_NOT_SPECIFIED"
+)]
+#[case::old_wrong(
+    USER1,
+    r#"{"userId": 5, "oldPassword": "User!pass-2", "newPassword": "N3w!pass"}"#,
+    "USER_INVALID_OLD_PASSWD"
+)]
+#[case::old_untrimmed(
+    USER1,
+    r#"{"userId": 5, "oldPassword": " User!pass-1 ", "newPassword": "N3w!pass"}"#,
+    "USER_INVALID_OLD_PASSWD"
+)]
+#[case::old_case(
+    USER1,
+    r#"{"userId": 5, "oldPassword": "user!pass-1", "newPassword": "N3w!pass"}"#,
+    "USER_INVALID_OLD_PASSWD"
+)]
+#[case::super_admin_own_needs_old(
+    ADMIN1,
+    r#"{"userId": 1, "newPassword": "N3w!pass"}"#,
+    "USER_OLD_PASSWD_NOT_SPECIFIED"
+)]
+#[case::old_before_new(
+    USER1,
+    r#"{"userId": 5, "oldPassword": "bad", "newPassword": ""}"#,
+    "USER_INVALID_OLD_PASSWD"
+)]
 // rights (someone else)
-#[case::user_changes_other(USER1, r#"{"userId": 6, "oldPassword": "User!pass-2", "newPassword": "N3w!pass"}"#, "USER_PERMISSION_DENIED")]
-#[case::user_changes_admin(USER1, r#"{"userId": 1, "newPassword": "N3w!pass"}"#, "USER_PERMISSION_DENIED")]
-#[case::inst_admin_other_institute(INST1, r#"{"userId": 6, "newPassword": "N3w!pass"}"#, "USER_PERMISSION_DENIED")]
-#[case::inst_admin_super_admin(INST1, r#"{"userId": 1, "newPassword": "N3w!pass"}"#, "USER_PERMISSION_DENIED")]
-#[case::lookup_before_rights(USER1, r#"{"userId": 998, "newPassword": "N3w!pass"}"#, "USER_NOT_FOUND")]
-#[case::rights_before_new_rules(USER1, r#"{"userId": 6, "newPassword": ""}"#, "USER_PERMISSION_DENIED")]
+#[case::user_changes_other(
+    USER1,
+    r#"{"userId": 6, "oldPassword": "User!pass-2", "newPassword": "N3w!pass"}"#,
+    "USER_PERMISSION_DENIED"
+)]
+#[case::user_changes_admin(
+    USER1,
+    r#"{"userId": 1, "newPassword": "N3w!pass"}"#,
+    "USER_PERMISSION_DENIED"
+)]
+#[case::inst_admin_other_institute(
+    INST1,
+    r#"{"userId": 6, "newPassword": "N3w!pass"}"#,
+    "USER_PERMISSION_DENIED"
+)]
+#[case::inst_admin_super_admin(
+    INST1,
+    r#"{"userId": 1, "newPassword": "N3w!pass"}"#,
+    "USER_PERMISSION_DENIED"
+)]
+#[case::lookup_before_rights(
+    USER1,
+    r#"{"userId": 998, "newPassword": "N3w!pass"}"#,
+    "USER_NOT_FOUND"
+)]
+#[case::rights_before_new_rules(
+    USER1,
+    r#"{"userId": 6, "newPassword": ""}"#,
+    "USER_PERMISSION_DENIED"
+)]
 // domain
-#[case::ldap_target(ADMIN1, r#"{"userId": 8, "newPassword": "N3w!pass"}"#, "USER_PASSWD_CHANGE_NOT_ALLOWED")]
-#[case::domain_before_rights(USER1, r#"{"userId": 8, "newPassword": "N3w!pass"}"#, "USER_PASSWD_CHANGE_NOT_ALLOWED")]
+#[case::ldap_target(
+    ADMIN1,
+    r#"{"userId": 8, "newPassword": "N3w!pass"}"#,
+    "USER_PASSWD_CHANGE_NOT_ALLOWED"
+)]
+#[case::domain_before_rights(
+    USER1,
+    r#"{"userId": 8, "newPassword": "N3w!pass"}"#,
+    "USER_PASSWD_CHANGE_NOT_ALLOWED"
+)]
 // new password rules
-#[case::new_missing(USER1, r#"{"userId": 5, "oldPassword": "User!pass-1"}"#, "USER_PASSWD_VIOLATES_RULES")]
-#[case::new_null(USER1, r#"{"userId": 5, "oldPassword": "User!pass-1", "newPassword": null}"#, "USER_PASSWD_VIOLATES_RULES")]
-#[case::new_empty(USER1, r#"{"userId": 5, "oldPassword": "User!pass-1", "newPassword": ""}"#, "USER_PASSWD_VIOLATES_RULES")]
-#[case::new_blank(USER1, r#"{"userId": 5, "oldPassword": "User!pass-1", "newPassword": "   "}"#, "USER_PASSWD_VIOLATES_RULES")]
-#[case::admin_sets_empty(ADMIN1, r#"{"userId": 5, "newPassword": ""}"#, "USER_PASSWD_VIOLATES_RULES")]
-#[case::reuse_current(REUSE, r#"{"userId": 7, "oldPassword": "Reuse!pass-1", "newPassword": "Reuse!pass-1"}"#, "USER_PASSWD_SAME_AS_LAST_N")]
-#[case::admin_reuse_current(ADMIN1, r#"{"userId": 7, "newPassword": "Reuse!pass-1"}"#, "USER_PASSWD_SAME_AS_LAST_N")]
+#[case::new_missing(
+    USER1,
+    r#"{"userId": 5, "oldPassword": "User!pass-1"}"#,
+    "USER_PASSWD_VIOLATES_RULES"
+)]
+#[case::new_null(
+    USER1,
+    r#"{"userId": 5, "oldPassword": "User!pass-1", "newPassword": null}"#,
+    "USER_PASSWD_VIOLATES_RULES"
+)]
+#[case::new_empty(
+    USER1,
+    r#"{"userId": 5, "oldPassword": "User!pass-1", "newPassword": ""}"#,
+    "USER_PASSWD_VIOLATES_RULES"
+)]
+#[case::new_blank(
+    USER1,
+    r#"{"userId": 5, "oldPassword": "User!pass-1", "newPassword": "   "}"#,
+    "USER_PASSWD_VIOLATES_RULES"
+)]
+#[case::admin_sets_empty(
+    ADMIN1,
+    r#"{"userId": 5, "newPassword": ""}"#,
+    "USER_PASSWD_VIOLATES_RULES"
+)]
+#[case::reuse_current(
+    REUSE,
+    r#"{"userId": 7, "oldPassword": "Reuse!pass-1", "newPassword": "Reuse!pass-1"}"#,
+    "USER_PASSWD_SAME_AS_LAST_N"
+)]
+#[case::admin_reuse_current(
+    ADMIN1,
+    r#"{"userId": 7, "newPassword": "Reuse!pass-1"}"#,
+    "USER_PASSWD_SAME_AS_LAST_N"
+)]
 #[tokio::test]
 async fn business_errors(
     #[case] actor: (&str, &str, i64),
@@ -142,141 +298,5 @@ async fn someone_elses_password(
         map.insert("oldPassword".into(), json!(old));
     }
     assert_changed(&h.change(Auth::Token(&token), &body.to_string()).await?);
-    Ok(())
-}
-
-/// Raw bodies and Content-Types: the JSON-reading step.
-#[rstest]
-#[case::empty("", Some(JSON), 400, "Required request body is missing")]
-#[case::json_null("null", Some(JSON), 400, "Required request body is missing")]
-#[case::whitespace("  ", Some(JSON), 400, "JSON parse error")]
-#[case::truncated(r#"{"userId": 5,"#, Some(JSON), 400, "JSON parse error")]
-#[case::not_json("userId=5&newPassword=x", Some(JSON), 400, "JSON parse error")]
-#[case::array("[]", Some(JSON), 400, "JSON parse error")]
-#[case::string(r#""hello""#, Some(JSON), 400, "JSON parse error")]
-#[case::no_content_type(r#"{"userId": 5}"#, None, 415, "")]
-#[case::text_plain(r#"{"userId": 5}"#, Some("text/plain"), 415, "")]
-#[case::form(r#"{"userId": 5}"#, Some("application/x-www-form-urlencoded"), 415, "")]
-#[tokio::test]
-async fn malformed_requests(
-    #[case] body: &str,
-    #[case] content_type: Option<&str>,
-    #[case] status: u16,
-    #[case] message_start: &str,
-) -> TestResult {
-    let h = Harness::current().await?;
-    let token = h.token(USER1).await?;
-    let reply = h
-        .send(Method::PUT, "/users/password", Auth::Token(&token), content_type, Some(body))
-        .await?;
-    if status == 400 {
-        assert_error(&reply, 400, "INVALID_REQUEST");
-        assert!(reply.message().starts_with(message_start), "{reply:?}");
-    } else {
-        assert_eq!(reply.status, status, "{reply:?}");
-    }
-    Ok(())
-}
-
-#[rstest]
-#[case::no_token(Auth::None)]
-#[case::unknown_token(Auth::Token("0123456789abcdef0123456789abcdef"))]
-#[case::empty_token(Auth::Token(""))]
-#[case::bad_basic(Auth::Basic("user1", "wrong"))]
-#[case::basic_unknown_user(Auth::Basic("ghost", "User!pass-1"))]
-#[tokio::test]
-async fn unauthenticated_is_401_html(#[case] auth: Auth<'static>) -> TestResult {
-    let h = Harness::current().await?;
-    let body = json!({ "userId": 5, "oldPassword": "User!pass-1", "newPassword": "N3w!pass" });
-    // Authentication comes first: a body that is also broken still gets 401.
-    for body in [body.to_string(), "{".to_string()] {
-        assert_unauthenticated(&h.change(auth, &body).await?);
-    }
-    let reply = h
-        .send(Method::PUT, "/users/password", auth, Some("text/plain"), Some("x"))
-        .await?;
-    assert_unauthenticated(&reply);
-    Ok(())
-}
-
-#[tokio::test]
-async fn basic_auth_works() -> TestResult {
-    let h = Harness::current().await?;
-    let body = json!({ "userId": 5, "oldPassword": "User!pass-1", "newPassword": "N3w!pass" });
-    let reply = h.change(Auth::Basic("user1", "User!pass-1"), &body.to_string()).await?;
-    assert_changed(&reply);
-    Ok(())
-}
-
-#[rstest]
-#[case::post(Method::POST)]
-#[case::get(Method::GET)]
-#[case::delete(Method::DELETE)]
-#[tokio::test]
-async fn wrong_method_is_405(#[case] method: Method) -> TestResult {
-    let h = Harness::current().await?;
-    let token = h.token(USER1).await?;
-    let body = json!({ "userId": 5, "oldPassword": "User!pass-1", "newPassword": "N3w!pass" });
-    let reply = h
-        .send(method.clone(), "/users/password", Auth::Token(&token), Some(JSON), Some(&body.to_string()))
-        .await?;
-    assert_eq!(reply.status, 405, "{reply:?}");
-    // Not signed in: authentication first.
-    let reply = h.send(method, "/users/password", Auth::None, Some(JSON), Some("{}")).await?;
-    assert_unauthenticated(&reply);
-    Ok(())
-}
-
-#[tokio::test]
-async fn current_mode_has_no_legacy_url() -> TestResult {
-    let h = Harness::current().await?;
-    let token = h.token(USER1).await?;
-    let body = json!({ "userId": 5, "oldPassword": "User!pass-1", "newPassword": "N3w!pass" });
-    let reply = h
-        .send(Method::PUT, "/users/5/password?type=change", Auth::Token(&token), Some(JSON), Some(&body.to_string()))
-        .await?;
-    assert_eq!(reply.status, 404, "{reply:?}");
-    Ok(())
-}
-
-#[rstest]
-#[case::own(USER1, "/users/5/password?type=change", r#"{"userId": 5, "oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#, 200, "")]
-#[case::own_no_query(USER1, "/users/5/password", r#"{"oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#, 200, "")]
-#[case::path_wins(USER1, "/users/5/password?type=change", r#"{"userId": 6, "oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#, 200, "")]
-#[case::no_rights(USER1, "/users/6/password?type=change", r#"{"userId": 6, "newPassword": "N3w!pass"}"#, 401, "USER_PERMISSION_DENIED")]
-#[case::not_found(ADMIN1, "/users/999/password?type=change", r#"{"userId": 999, "newPassword": "N3w!pass"}"#, 404, "USER_NOT_FOUND")]
-#[case::old_wrong(USER1, "/users/5/password?type=change", r#"{"userId": 5, "oldPassword": "bad", "newPassword": "N3w!pass"}"#, 400, "USER_INVALID_OLD_PASSWD")]
-#[case::path_not_integer(USER1, "/users/abc/password?type=change", r#"{"oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#, 400, "INVALID_REQUEST")]
-#[case::body_wrong_type(USER1, "/users/5/password?type=change", r#"{"userId": "5", "oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#, 400, "INVALID_REQUEST")]
-#[case::current_url_absent(USER1, "/users/password", r#"{"userId": 5, "oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#, 404, "")]
-#[tokio::test]
-async fn legacy_routes(
-    #[case] actor: (&str, &str, i64),
-    #[case] path: &str,
-    #[case] body: &str,
-    #[case] status: u16,
-    #[case] code: &str,
-) -> TestResult {
-    let h = Harness::start("openspecimen-legacy", &[]).await?;
-    let token = h.token(actor).await?;
-    let reply = h
-        .send(Method::PUT, path, Auth::Token(&token), Some(JSON), Some(body))
-        .await?;
-    match (status, code) {
-        (200, _) => assert_changed(&reply),
-        (_, "") => assert_eq!(reply.status, status, "{reply:?}"),
-        _ => assert_error(&reply, status, code),
-    }
-    Ok(())
-}
-
-#[tokio::test]
-async fn legacy_unauthenticated_is_still_html() -> TestResult {
-    let h = Harness::start("openspecimen-legacy", &[]).await?;
-    let reply = h
-        .send(Method::PUT, "/users/5/password?type=change", Auth::None, Some(JSON), Some("{}"))
-        .await?;
-    assert_unauthenticated(&reply);
-    assert_eq!(reply.json(), Value::Null);
     Ok(())
 }

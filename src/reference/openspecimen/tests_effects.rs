@@ -7,13 +7,21 @@ use super::test_support::*;
 
 async fn reset(h: &Harness, login: &str, token: &str, new: &str) -> Res<Reply> {
     let body = json!({ "loginName": login, "resetPasswordToken": token, "newPassword": new });
-    h.send(Method::POST, "/users/reset-password", Auth::None, Some(JSON), Some(&body.to_string()))
-        .await
+    h.send(
+        Method::POST,
+        "/users/reset-password",
+        Auth::None,
+        Some(JSON),
+        Some(&body.to_string()),
+    )
+    .await
 }
 
 async fn still_signed_in(h: &Harness, token: &str) -> Res<bool> {
     // A request that is authenticated but fails later (unknown user) tells a live token from a dead one.
-    let reply = h.change(Auth::Token(token), r#"{"userId": 999, "newPassword": "x"}"#).await?;
+    let reply = h
+        .change(Auth::Token(token), r#"{"userId": 999, "newPassword": "x"}"#)
+        .await?;
     match reply.status {
         400 => Ok(true),
         401 => Ok(false),
@@ -44,7 +52,10 @@ async fn admin_change_forces_reset_and_logs_the_target_out() -> TestResult {
     assert_eq!(reply.status, 200, "{reply:?}");
     let body = reply.json();
     assert!(body.get("token").is_none(), "{reply:?}");
-    let reset_token = body["resetPasswordToken"].as_str().ok_or("no reset token")?.to_string();
+    let reset_token = body["resetPasswordToken"]
+        .as_str()
+        .ok_or("no reset token")?
+        .to_string();
     // Basic with the new password does not get around the reset.
     let reply = h
         .change(Auth::Basic("user1", "Given!by-admin1"), r#"{"userId": 5}"#)
@@ -59,7 +70,11 @@ async fn admin_change_forces_reset_and_logs_the_target_out() -> TestResult {
     let reply = reset(&h, "user1", &reset_token, " ").await?;
     assert_error(&reply, 400, "USER_PASSWD_VIOLATES_RULES");
     let reply = reset(&h, "user1", &reset_token, USER1.1).await?;
-    assert_eq!((reply.status, reply.json()), (200, Value::Bool(true)), "{reply:?}");
+    assert_eq!(
+        (reply.status, reply.json()),
+        (200, Value::Bool(true)),
+        "{reply:?}"
+    );
     // The flag is cleared: the seeded password signs in with a session token again, once.
     h.token(USER1).await?;
     let reply = reset(&h, "user1", &reset_token, "Mine!again-2").await?;
@@ -86,12 +101,16 @@ async fn logout_ends_the_session() -> TestResult {
     let h = Harness::current().await?;
     let token = h.token(USER1).await?;
     let keep = h.token(USER1).await?;
-    let reply = h.send(Method::DELETE, "/sessions", Auth::Token(&token), None, None).await?;
+    let reply = h
+        .send(Method::DELETE, "/sessions", Auth::Token(&token), None, None)
+        .await?;
     assert_eq!(reply.status, 200, "{reply:?}");
     assert_eq!(reply.json(), json!({ "Status": "Success" }));
     assert!(!still_signed_in(&h, &token).await?);
     assert!(still_signed_in(&h, &keep).await?);
-    let reply = h.send(Method::DELETE, "/sessions", Auth::Token(&token), None, None).await?;
+    let reply = h
+        .send(Method::DELETE, "/sessions", Auth::Token(&token), None, None)
+        .await?;
     assert_unauthenticated(&reply);
     Ok(())
 }
@@ -101,19 +120,33 @@ async fn five_failed_logins_lock_the_account() -> TestResult {
     let h = Harness::current().await?;
     // Failures interrupted by a success do not add up.
     for _ in 0..4 {
-        assert_error(&h.login(("user2", "wrong", 6)).await?, 400, "AUTH_INVALID_CREDENTIALS");
+        assert_error(
+            &h.login(("user2", "wrong", 6)).await?,
+            400,
+            "AUTH_INVALID_CREDENTIALS",
+        );
     }
     h.token(USER2).await?;
     for _ in 0..4 {
-        assert_error(&h.login(("user2", "wrong", 6)).await?, 400, "AUTH_INVALID_CREDENTIALS");
+        assert_error(
+            &h.login(("user2", "wrong", 6)).await?,
+            400,
+            "AUTH_INVALID_CREDENTIALS",
+        );
     }
     h.token(USER2).await?;
     // Five in a row lock it.
     for _ in 0..5 {
-        assert_error(&h.login(("user2", "wrong", 6)).await?, 400, "AUTH_INVALID_CREDENTIALS");
+        assert_error(
+            &h.login(("user2", "wrong", 6)).await?,
+            400,
+            "AUTH_INVALID_CREDENTIALS",
+        );
     }
     assert_error(&h.login(USER2).await?, 400, "AUTH_USER_LOCKED");
-    let reply = h.change(Auth::Basic("user2", USER2.1), r#"{"userId": 6}"#).await?;
+    let reply = h
+        .change(Auth::Basic("user2", USER2.1), r#"{"userId": 6}"#)
+        .await?;
     assert_unauthenticated(&reply);
     // Other accounts are not affected.
     h.token(USER1).await?;
@@ -125,22 +158,43 @@ async fn wrong_domain_does_not_sign_in() -> TestResult {
     let h = Harness::current().await?;
     let body = json!({ "loginName": "user1", "password": USER1.1, "domainName": "ldap" });
     let reply = h
-        .send(Method::POST, "/sessions", Auth::None, Some(JSON), Some(&body.to_string()))
+        .send(
+            Method::POST,
+            "/sessions",
+            Auth::None,
+            Some(JSON),
+            Some(&body.to_string()),
+        )
         .await?;
     assert_error(&reply, 400, "AUTH_INVALID_CREDENTIALS");
     // domainName may be left out.
     let body = json!({ "loginName": "user1", "password": USER1.1 });
     let reply = h
-        .send(Method::POST, "/sessions", Auth::None, Some(JSON), Some(&body.to_string()))
+        .send(
+            Method::POST,
+            "/sessions",
+            Auth::None,
+            Some(JSON),
+            Some(&body.to_string()),
+        )
         .await?;
     assert_eq!(reply.status, 200, "{reply:?}");
     // The LDAP account signs in through its own domain.
     let body = json!({ "loginName": "ldap-user", "password": "Ldap!pass-1", "domainName": "ldap" });
     let reply = h
-        .send(Method::POST, "/sessions", Auth::None, Some(JSON), Some(&body.to_string()))
+        .send(
+            Method::POST,
+            "/sessions",
+            Auth::None,
+            Some(JSON),
+            Some(&body.to_string()),
+        )
         .await?;
     assert_eq!(reply.status, 200, "{reply:?}");
-    let token = reply.json()["token"].as_str().ok_or("no token")?.to_string();
+    let token = reply.json()["token"]
+        .as_str()
+        .ok_or("no token")?
+        .to_string();
     let body = json!({ "userId": super::LDAP_USER_ID, "oldPassword": "Ldap!pass-1", "newPassword": "N3w!pass" });
     let reply = h.change(Auth::Token(&token), &body.to_string()).await?;
     assert_error(&reply, 400, "USER_PASSWD_CHANGE_NOT_ALLOWED");
@@ -165,7 +219,10 @@ async fn reuse_policy_remembers_the_last_five() -> TestResult {
         let body = json!({ "userId": 7, "oldPassword": current, "newPassword": old });
         let reply = h.change(Auth::Token(&token), &body.to_string()).await?;
         assert_error(&reply, 400, "USER_PASSWD_SAME_AS_LAST_N");
-        assert_eq!(reply.message(), "New password cannot be the same as last N passwords.");
+        assert_eq!(
+            reply.message(),
+            "New password cannot be the same as last N passwords."
+        );
     }
     // One more change pushes the original out of the last five.
     let body = json!({ "userId": 7, "oldPassword": current, "newPassword": "Reuse!next-5" });

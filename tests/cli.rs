@@ -1,0 +1,144 @@
+//! The binary as a user runs it: exit codes, report files, errors that point into files.
+
+use std::fs;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn pwconform() -> Command {
+    let mut c = Command::cargo_bin("pwconform").unwrap();
+    c.env("NO_COLOR", "1").env_remove("GITHUB_STEP_SUMMARY");
+    c
+}
+
+#[test]
+fn embedded_run_passes_and_writes_reports_without_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("reports/junit.xml");
+    let json = dir.path().join("reports/run.json");
+    pwconform()
+        .args(["run", "--embedded", "--dialect", "ocariot", "--junit"])
+        .arg(&junit)
+        .arg("--json")
+        .arg(&json)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("0 failed"));
+    let xml = fs::read_to_string(&junit).unwrap();
+    let results = fs::read_to_string(&json).unwrap();
+    let parsed: serde_json::Value = serde_json::from_str(&results).unwrap();
+    let cases = parsed["cases"].as_array().unwrap();
+    assert!(cases.len() > 50);
+    assert_eq!(xml.matches("<testcase ").count(), cases.len());
+    assert!(xml.contains(r#"name="ocariot/change-own-password[admin]""#));
+    // The embedded server's seeded passwords must appear in no report.
+    let seed = pwconform_seed_passwords();
+    for pw in &seed {
+        assert!(!xml.contains(pw.as_str()), "password {pw} in JUnit");
+        assert!(!results.contains(pw.as_str()), "password {pw} in JSON");
+    }
+}
+
+fn pwconform_seed_passwords() -> Vec<String> {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let s = pwconform::reference::start("ocariot", "127.0.0.1:0".parse().unwrap(), &[])
+            .await
+            .unwrap();
+        s.accounts.iter().map(|a| a.password.clone()).collect()
+    })
+}
+
+#[test]
+fn a_fault_fails_its_cases_with_exit_1() {
+    pwconform()
+        .args([
+            "run",
+            "--embedded",
+            "--dialect",
+            "ocariot",
+            "--fault",
+            "accept-empty-passwords",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "FAIL ocariot/empty-new-password: status: expected 400, got 204",
+        ));
+}
+
+#[test]
+fn a_case_file_with_a_typo_gives_file_line_col_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("typo.yaml"),
+        "cases:\n  - id: typo-case\n    title: a typo in the outcome\n    expect: missing_feild\n",
+    )
+    .unwrap();
+    let shown = dir.path().join("typo.yaml").display().to_string();
+    pwconform()
+        .args(["lint", "--cases"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("{shown}:4:13: unknown outcome `missing_feild` (did you mean `missing_field`?)")));
+    // An unknown key is an error too, at its position.
+    fs::write(
+        dir.path().join("typo.yaml"),
+        "cases:\n  - id: typo-case\n    titel: x\n    expect: missing_field\n",
+    )
+    .unwrap();
+    pwconform()
+        .args(["run", "--embedded", "--cases"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("{shown}:3:5:")).and(predicate::str::contains("titel")));
+}
+
+#[test]
+fn shipped_cases_and_specs_lint_clean() {
+    pwconform()
+        .arg("lint")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("ok: "));
+}
+
+#[test]
+fn unreachable_target_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let accounts = dir.path().join("accounts.yaml");
+    fs::write(
+        &accounts,
+        "accounts:\n  admin:\n    - {username: a, password: secret-pass}\n",
+    )
+    .unwrap();
+    pwconform()
+        .args(["run", "--dialect", "ocariot", "--target", "http://127.0.0.1:9", "--filter", "change-own-password", "--accounts"])
+        .arg(&accounts)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("could not connect"))
+        .stderr(predicate::str::contains("secret-pass").not());
+}
+
+#[test]
+fn writes_to_a_remote_target_need_consent() {
+    let dir = tempfile::tempdir().unwrap();
+    let accounts = dir.path().join("accounts.yaml");
+    fs::write(&accounts, "accounts:\n  admin:\n    - {username: a, password: b}\n").unwrap();
+    pwconform()
+        .args(["run", "--dialect", "ocariot", "--target", "https://staging.example.org", "--accounts"])
+        .arg(&accounts)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--allow-writes"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    pwconform().args(["run", "--jobs", "many"]).assert().code(2);
+    pwconform().args(["run", "--embedded", "--dialect", "nope"]).assert().code(2)
+        .stderr(predicate::str::contains("no dialect `nope`"));
+}

@@ -1,0 +1,80 @@
+//! Shared test plumbing: load the repository's specs and cases, start an embedded reference server,
+//! run a plan against it over HTTP.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::Arc;
+
+use pwconform::assets::Tree;
+use pwconform::case::{Case, load_cases};
+use pwconform::exec::{DialectRun, LoginResult, Quiet, RunOptions, Secrets, run_plan};
+use pwconform::plan::{Step, build_plan};
+use pwconform::reference::{self, RunningServer};
+use pwconform::spec::{LoadedDialect, load_dialect};
+use pwconform::target::Target;
+
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn dialect(name: &str) -> Arc<LoadedDialect> {
+    let tree = Tree::Disk(root().join("specs"));
+    Arc::new(load_dialect(&tree, name).unwrap_or_else(|e| panic!("{e}")))
+}
+
+pub fn cases() -> Vec<Case> {
+    load_cases(&Tree::Disk(root().join("cases"))).unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub async fn server(dialect: &str, faults: &[&str]) -> RunningServer {
+    let faults: Vec<String> = faults.iter().map(|s| s.to_string()).collect();
+    reference::start(dialect, "127.0.0.1:0".parse().unwrap(), &faults)
+        .await
+        .unwrap()
+}
+
+/// Runs the steps of `dialect` that `keep` admits against `target`.
+pub async fn run(
+    dialect: &Arc<LoadedDialect>,
+    target: &Target,
+    keep: impl Fn(&Step) -> bool,
+) -> DialectRun {
+    let mut plan = build_plan(&cases(), dialect, target);
+    plan.steps.retain(|s| keep(s));
+    assert!(!plan.steps.is_empty(), "the filter kept no step");
+    run_plan(
+        &plan,
+        dialect,
+        target,
+        &RunOptions::default(),
+        &Quiet,
+        &Secrets::default(),
+    )
+    .await
+}
+
+/// Logs in as every seeded account with its original password; returns those that fail.
+pub async fn accounts_not_original(
+    dialect: &LoadedDialect,
+    server: &RunningServer,
+) -> Vec<String> {
+    let http = pwconform::exec::Http::new(&server.base_url, &Default::default()).unwrap();
+    let mut bad = Vec::new();
+    for a in &server.accounts {
+        let mut log = Vec::new();
+        match pwconform::exec::login(&http, dialect, &a.username, &a.password, &mut log).await {
+            LoginResult::Session { .. } => {}
+            other => bad.push(format!("{}: {other:?}", a.username)),
+        }
+    }
+    bad
+}
+
+/// `dialect/case: reasons` for every case that did not pass.
+pub fn failures(run: &DialectRun) -> Vec<String> {
+    run.cases
+        .iter()
+        .filter(|c| c.verdict != pwconform::result::Verdict::Pass)
+        .map(|c| format!("{}/{} [{:?}]: {}", c.dialect, c.id, c.verdict, c.reasons.join(" | ")))
+        .collect()
+}

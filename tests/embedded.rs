@@ -1,0 +1,76 @@
+//! Every case passes against every faithful embedded reference server, talking HTTP; faults make
+//! exactly the cases about them fail, and passwords always end as they started.
+
+mod common;
+
+use std::path::PathBuf;
+
+use pwconform::result::Verdict;
+use pwconform::target::Target;
+use rstest::rstest;
+
+#[rstest]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_case_passes_on_the_faithful_server(
+    #[values("ocariot", "openspecimen", "openspecimen-legacy")] dialect: &str,
+    #[files("cases/*.yaml")] file: PathBuf,
+) {
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    let from_file = |s: &pwconform::plan::Step| s.file.ends_with(&format!("/{name}"));
+    let d = common::dialect(dialect);
+    let server = common::server(dialect, &[]).await;
+    let target = Target::from_seed(&server.base_url, &server.accounts);
+    let planned = pwconform::plan::build_plan(&common::cases(), &d, &target);
+    if !planned.steps.iter().any(from_file) {
+        // Only a file of cases restricted to other dialects may plan nothing here.
+        assert!(name.ends_with("-only.yaml"), "{name} planned no step on {dialect}");
+        return;
+    }
+    let run = common::run(&d, &target, from_file).await;
+    assert_eq!(common::failures(&run), Vec::<String>::new());
+    assert!(run.unrestored.is_empty());
+    assert_eq!(common::accounts_not_original(&d, &server).await, Vec::<String>::new());
+}
+
+/// The issue's "done when": a server that accepts an empty new password fails the empty-string
+/// cases (and only cases about empty values), and the password ends as it started.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accepting_empty_passwords_fails_those_cases_and_is_restored() {
+    let d = common::dialect("ocariot");
+    let server = common::server("ocariot", &["accept-empty-passwords"]).await;
+    let target = Target::from_seed(&server.base_url, &server.accounts);
+    let run = common::run(&d, &target, |_| true).await;
+    let failed: Vec<&str> = run
+        .cases
+        .iter()
+        .filter(|c| c.verdict == Verdict::Fail)
+        .map(|c| c.id.as_str())
+        .collect();
+    assert!(failed.contains(&"empty-new-password"), "{failed:?}");
+    assert!(failed.iter().all(|id| id.contains("empty")), "{failed:?}");
+    let accepted = run
+        .cases
+        .iter()
+        .find(|c| c.id == "empty-new-password")
+        .unwrap();
+    assert!(accepted.changed_account.is_some());
+    assert!(accepted.reasons.iter().any(|r| r.contains("status: expected 400, got 204")));
+    assert!(accepted.exchanges.iter().any(|e| e.purpose == "restore"));
+    assert!(run.unrestored.is_empty(), "{:?}", run.unrestored);
+    assert_eq!(common::accounts_not_original(&d, &server).await, Vec::<String>::new());
+}
+
+/// A server that answers 204 but keeps the old password is caught by logging in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_that_does_not_happen_is_caught_by_login() {
+    let d = common::dialect("ocariot");
+    let server = common::server("ocariot", &["no-change-but-204"]).await;
+    let target = Target::from_seed(&server.base_url, &server.accounts);
+    let run = common::run(&d, &target, |s| s.file.ends_with("/happy-path.yaml")).await;
+    let reasons: Vec<String> = run.cases.iter().flat_map(|c| c.reasons.clone()).collect();
+    assert!(
+        reasons.iter().any(|r| r.starts_with("login with the new password: expected accepted")),
+        "{reasons:?}"
+    );
+    assert_eq!(common::accounts_not_original(&d, &server).await, Vec::<String>::new());
+}
