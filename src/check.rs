@@ -171,7 +171,10 @@ mod tests {
             body: BodyKind::Json,
             schema: Some("error.schema.json".into()),
             compiled: Some(Arc::new(compiled)),
-            fields: vec![("/message".into(), json!("Required fields were not provided..."))],
+            fields: vec![(
+                "/message".into(),
+                json!("Required fields were not provided..."),
+            )],
             headers: Vec::new(),
             doc: None,
         }

@@ -20,8 +20,12 @@ pub const MARKER: &str = "***";
 const MIN_SECRET_CHARS: usize = 3;
 
 /// Headers that carry credentials whatever the dialect; dialects add their own (`X-OS-API-TOKEN`).
-const DEFAULT_SENSITIVE_HEADERS: [&str; 4] =
-    ["authorization", "proxy-authorization", "cookie", "set-cookie"];
+const DEFAULT_SENSITIVE_HEADERS: [&str; 4] = [
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+];
 
 #[derive(Clone)]
 pub struct Redactor {
@@ -169,7 +173,8 @@ impl Redactor {
     }
 
     fn add_needles(&mut self, forms: impl IntoIterator<Item = String>) {
-        self.needles.extend(forms.into_iter().filter(|f| !f.is_empty()));
+        self.needles
+            .extend(forms.into_iter().filter(|f| !f.is_empty()));
         // Ties broken by content so the order (and so the output) does not depend on insertion.
         self.needles
             .sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
@@ -475,7 +480,11 @@ mod tests {
         let out = r.fail_closed(&report, &err);
         assert!(out.cases.is_empty());
         assert_eq!(out.unrestored.len(), report.unrestored.len());
-        assert!(out.notes.iter().any(|n| n.contains("could not be redacted")));
+        assert!(
+            out.notes
+                .iter()
+                .any(|n| n.contains("could not be redacted"))
+        );
         assert!(!out.meta.command_line.contains(testdata::OLD_PASSWORD));
     }
 }

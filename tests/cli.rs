@@ -81,7 +81,9 @@ fn a_case_file_with_a_typo_gives_file_line_col_and_exit_2() {
         .arg(dir.path())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(format!("{shown}:4:13: unknown outcome `missing_feild` (did you mean `missing_field`?)")));
+        .stderr(predicate::str::contains(format!(
+            "{shown}:4:13: unknown outcome `missing_feild` (did you mean `missing_field`?)"
+        )));
     // An unknown key is an error too, at its position.
     fs::write(
         dir.path().join("typo.yaml"),
@@ -93,7 +95,10 @@ fn a_case_file_with_a_typo_gives_file_line_col_and_exit_2() {
         .arg(dir.path())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(format!("{shown}:3:5:")).and(predicate::str::contains("titel")));
+        .stderr(
+            predicate::str::contains(format!("{shown}:3:5:"))
+                .and(predicate::str::contains("titel")),
+        );
 }
 
 #[test]
@@ -115,7 +120,16 @@ fn unreachable_target_exits_3() {
     )
     .unwrap();
     pwconform()
-        .args(["run", "--dialect", "ocariot", "--target", "http://127.0.0.1:9", "--filter", "change-own-password", "--accounts"])
+        .args([
+            "run",
+            "--dialect",
+            "ocariot",
+            "--target",
+            "http://127.0.0.1:9",
+            "--filter",
+            "change-own-password",
+            "--accounts",
+        ])
         .arg(&accounts)
         .assert()
         .code(3)
@@ -127,9 +141,20 @@ fn unreachable_target_exits_3() {
 fn writes_to_a_remote_target_need_consent() {
     let dir = tempfile::tempdir().unwrap();
     let accounts = dir.path().join("accounts.yaml");
-    fs::write(&accounts, "accounts:\n  admin:\n    - {username: a, password: b}\n").unwrap();
+    fs::write(
+        &accounts,
+        "accounts:\n  admin:\n    - {username: a, password: b}\n",
+    )
+    .unwrap();
     pwconform()
-        .args(["run", "--dialect", "ocariot", "--target", "https://staging.example.org", "--accounts"])
+        .args([
+            "run",
+            "--dialect",
+            "ocariot",
+            "--target",
+            "https://staging.example.org",
+            "--accounts",
+        ])
         .arg(&accounts)
         .assert()
         .code(2)
@@ -139,6 +164,9 @@ fn writes_to_a_remote_target_need_consent() {
 #[test]
 fn usage_errors_exit_2() {
     pwconform().args(["run", "--jobs", "many"]).assert().code(2);
-    pwconform().args(["run", "--embedded", "--dialect", "nope"]).assert().code(2)
+    pwconform()
+        .args(["run", "--embedded", "--dialect", "nope"])
+        .assert()
+        .code(2)
         .stderr(predicate::str::contains("no dialect `nope`"));
 }

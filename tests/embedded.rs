@@ -23,13 +23,19 @@ async fn every_case_passes_on_the_faithful_server(
     let planned = pwconform::plan::build_plan(&common::cases(), &d, &target);
     if !planned.steps.iter().any(from_file) {
         // Only a file of cases restricted to other dialects may plan nothing here.
-        assert!(name.ends_with("-only.yaml"), "{name} planned no step on {dialect}");
+        assert!(
+            name.ends_with("-only.yaml"),
+            "{name} planned no step on {dialect}"
+        );
         return;
     }
     let run = common::run(&d, &target, from_file).await;
     assert_eq!(common::failures(&run), Vec::<String>::new());
     assert!(run.unrestored.is_empty());
-    assert_eq!(common::accounts_not_original(&d, &server).await, Vec::<String>::new());
+    assert_eq!(
+        common::accounts_not_original(&d, &server).await,
+        Vec::<String>::new()
+    );
 }
 
 /// The "done when": a server that accepts an empty new password fails the empty-string
@@ -54,10 +60,18 @@ async fn accepting_empty_passwords_fails_those_cases_and_is_restored() {
         .find(|c| c.id == "empty-new-password")
         .unwrap();
     assert!(accepted.changed_account.is_some());
-    assert!(accepted.reasons.iter().any(|r| r.contains("status: expected 400, got 204")));
+    assert!(
+        accepted
+            .reasons
+            .iter()
+            .any(|r| r.contains("status: expected 400, got 204"))
+    );
     assert!(accepted.exchanges.iter().any(|e| e.purpose == "restore"));
     assert!(run.unrestored.is_empty(), "{:?}", run.unrestored);
-    assert_eq!(common::accounts_not_original(&d, &server).await, Vec::<String>::new());
+    assert_eq!(
+        common::accounts_not_original(&d, &server).await,
+        Vec::<String>::new()
+    );
 }
 
 /// A server that answers 204 but keeps the old password is caught by logging in.
@@ -69,8 +83,13 @@ async fn a_change_that_does_not_happen_is_caught_by_login() {
     let run = common::run(&d, &target, |s| s.file.ends_with("/happy-path.yaml")).await;
     let reasons: Vec<String> = run.cases.iter().flat_map(|c| c.reasons.clone()).collect();
     assert!(
-        reasons.iter().any(|r| r.starts_with("login with the new password: expected accepted")),
+        reasons
+            .iter()
+            .any(|r| r.starts_with("login with the new password: expected accepted")),
         "{reasons:?}"
     );
-    assert_eq!(common::accounts_not_original(&d, &server).await, Vec::<String>::new());
+    assert_eq!(
+        common::accounts_not_original(&d, &server).await,
+        Vec::<String>::new()
+    );
 }

@@ -82,7 +82,11 @@ async fn old_password_mismatch_against(
     let case = run_case("old-password-mismatch[admin]", answer).await;
     assert_eq!(case.verdict, verdict, "{:?}", case.reasons);
     assert!(
-        (reason.is_empty() && case.reasons.is_empty()) || case.reasons.iter().any(|r| !reason.is_empty() && r.contains(reason)),
+        (reason.is_empty() && case.reasons.is_empty())
+            || case
+                .reasons
+                .iter()
+                .any(|r| !reason.is_empty() && r.contains(reason)),
         "no reason contains {reason:?}: {:?}",
         case.reasons
     );
@@ -101,7 +105,9 @@ async fn accepted_empty_new_password_is_failed_and_restored() {
         .mount(&server)
         .await;
     Mock::given(method("PUT"))
-        .and(body_partial_json(json!({"old_password": "", "new_password": ORIGINAL})))
+        .and(body_partial_json(
+            json!({"old_password": "", "new_password": ORIGINAL}),
+        ))
         .respond_with(ResponseTemplate::new(204))
         .expect(1)
         .mount(&server)
@@ -110,7 +116,11 @@ async fn accepted_empty_new_password_is_failed_and_restored() {
     let run = common::run(&d, &target(&server.uri()), |s| s.id == "empty-new-password").await;
     let case = &run.cases[0];
     assert_eq!(case.verdict, Verdict::Fail);
-    assert!(case.reasons[0].starts_with("status: expected 400, got 204"), "{:?}", case.reasons);
+    assert!(
+        case.reasons[0].starts_with("status: expected 400, got 204"),
+        "{:?}",
+        case.reasons
+    );
     assert!(case.reasons.iter().any(|r| r.contains("restoring it")));
     assert_eq!(case.changed_account.as_deref(), Some("admin#1 (admin1)"));
     assert!(run.unrestored.is_empty());
@@ -133,14 +143,26 @@ async fn a_password_that_cannot_be_restored_is_reported() {
     let run = common::run(&d, &target(&server.uri()), |s| s.id == "empty-new-password").await;
     assert_eq!(run.unrestored.len(), 1, "{:?}", run.cases[0].reasons);
     assert_eq!(run.unrestored[0].username, "admin1");
-    assert!(run.cases[0].reasons.iter().any(|r| r.contains("could NOT restore")));
+    assert!(
+        run.cases[0]
+            .reasons
+            .iter()
+            .any(|r| r.contains("could NOT restore"))
+    );
 }
 
 /// A target that is down gives every case an error verdict, not a failure or a panic.
 #[tokio::test]
 async fn unreachable_target_gives_error_verdicts() {
     let d = common::dialect("ocariot");
-    let run = common::run(&d, &target("http://127.0.0.1:9"), |s| s.id == "old-password-mismatch[admin]").await;
+    let run = common::run(&d, &target("http://127.0.0.1:9"), |s| {
+        s.id == "old-password-mismatch[admin]"
+    })
+    .await;
     assert_eq!(run.cases[0].verdict, Verdict::Error);
-    assert!(run.cases[0].reasons[0].contains("could not connect"), "{:?}", run.cases[0].reasons);
+    assert!(
+        run.cases[0].reasons[0].contains("could not connect"),
+        "{:?}",
+        run.cases[0].reasons
+    );
 }

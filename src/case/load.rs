@@ -258,7 +258,9 @@ pub fn check_against_dialects(cases: &[Case], dialects: &[LoadedDialect]) -> Vec
                 .iter()
                 .filter(|x| d.dialects.as_ref().is_none_or(|f| f.admits(&x.lineage)))
                 .collect();
-            let known = admitted.iter().any(|x| x.spec.roles.contains_key(&role.value));
+            let known = admitted
+                .iter()
+                .any(|x| x.spec.roles.contains_key(&role.value));
             if !known {
                 let all: Vec<&str> = admitted
                     .iter()

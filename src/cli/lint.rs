@@ -24,7 +24,13 @@ pub fn lint(sources: &SourceArgs) -> Exit {
             }
         }
         steps += plan.steps.len();
-        if let Some(schema) = d.spec.change_password.schema.as_ref().and_then(|s| d.schemas.get(s)) {
+        if let Some(schema) = d
+            .spec
+            .change_password
+            .schema
+            .as_ref()
+            .and_then(|s| d.schemas.get(s))
+        {
             if let BodyPlan::Json(body) = valid_change(d).body {
                 let sample = |n: &str| match n {
                     "user_id" => Some(d.spec.user_ids.nonexistent.clone()),

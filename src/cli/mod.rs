@@ -2,6 +2,7 @@
 //! target and assertion problems apart (see [`Exit`]).
 
 mod lint;
+mod restore;
 mod run;
 mod serve;
 mod setup;
@@ -55,6 +56,8 @@ pub enum Command {
     Lint(SourceArgs),
     /// Start a dialect's reference server and print its accounts.
     Serve(ServeArgs),
+    /// Put back the passwords a killed or failed run left changed, from its journal.
+    Restore(RestoreArgs),
 }
 
 /// Where cases and specs come from.
@@ -114,12 +117,36 @@ pub struct RunArgs {
     /// Write every request, response, check and timing as JSON.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Restore journal: written before any request that may change a password (not with --embedded).
+    #[arg(
+        long,
+        default_value = "reports/restore-journal.jsonl",
+        value_name = "FILE"
+    )]
+    pub journal: PathBuf,
     /// Write a short Markdown summary.
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
     /// Print every reason of each failing case, and skipped cases.
     #[arg(long, short)]
     pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The journal a run wrote (default location: reports/restore-journal.jsonl).
+    #[arg(
+        long,
+        default_value = "reports/restore-journal.jsonl",
+        value_name = "FILE"
+    )]
+    pub journal: PathBuf,
+    /// Folder of dialect specs (default: the specs built into the binary).
+    #[arg(long, value_name = "DIR", env = "PWCONFORM_SPECS")]
+    pub specs: Option<PathBuf>,
+    /// Base URL to use instead of the one recorded (e.g. the same server behind another name).
+    #[arg(long, value_name = "URL")]
+    pub target: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -132,6 +159,9 @@ pub struct ServeArgs {
     /// Switch on a bug (repeatable); `--fault list` prints them.
     #[arg(long = "fault", value_name = "NAME")]
     pub faults: Vec<String>,
+    /// Also write an accounts file for `pwconform run --target ... --accounts FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub write_accounts: Option<PathBuf>,
 }
 
 /// Parses arguments and runs the command.
@@ -162,6 +192,7 @@ pub fn main() -> ExitCode {
             Command::Run(args) => run::run(args).await,
             Command::Lint(args) => lint::lint(&args),
             Command::Serve(args) => serve::serve(args).await,
+            Command::Restore(args) => restore::restore(args).await,
         }
     });
     exit.into()

@@ -2,10 +2,12 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::setup::load_inputs;
 use super::{Exit, RunArgs};
+use crate::exec::journal::Journal;
 use crate::exec::{HttpOptions, Observer, RunOptions, Secrets, is_loopback, run_plan};
 use crate::plan::{Plan, build_plan};
 use crate::redact::Redactor;
@@ -46,7 +48,9 @@ pub async fn run(args: RunArgs) -> Exit {
         names.push(d);
     }
     if names.is_empty() && !args.embedded {
-        eprintln!("error: name the API's dialect with --dialect NAME (or `dialect:` in the accounts file)");
+        eprintln!(
+            "error: name the API's dialect with --dialect NAME (or `dialect:` in the accounts file)"
+        );
         return Exit::BadInput;
     }
     let inputs = match load_inputs(&args.sources, &names) {
@@ -67,11 +71,18 @@ pub async fn run(args: RunArgs) -> Exit {
             };
             let target = Target::from_seed(&server.base_url, &server.accounts);
             let plan = filtered_plan(&inputs.cases, d, &target, &args.filters);
-            jobs.push(Job { dialect: d.clone(), target, plan, _server: Some(server) });
+            jobs.push(Job {
+                dialect: d.clone(),
+                target,
+                plan,
+                _server: Some(server),
+            });
         }
     } else {
         let Some(file) = accounts_file else {
-            eprintln!("error: a target needs accounts: pass --accounts FILE (see README: accounts file), or use --embedded");
+            eprintln!(
+                "error: a target needs accounts: pass --accounts FILE (see README: accounts file), or use --embedded"
+            );
             return Exit::BadInput;
         };
         let Some(base) = args.target.clone().or_else(|| file.base_url.clone()) else {
@@ -90,7 +101,12 @@ pub async fn run(args: RunArgs) -> Exit {
         }
         for d in &inputs.dialects {
             let plan = filtered_plan(&inputs.cases, d, &target, &args.filters);
-            jobs.push(Job { dialect: d.clone(), target: target.clone(), plan, _server: None });
+            jobs.push(Job {
+                dialect: d.clone(),
+                target: target.clone(),
+                plan,
+                _server: None,
+            });
         }
     }
 
@@ -111,12 +127,20 @@ pub async fn run(args: RunArgs) -> Exit {
         Arc::new(base_redactor),
         TerminalStyle::detect(args.verbose),
     );
-    let observer = LiveRedaction { terminal: &terminal, jobs: &jobs, secrets: &secrets };
+    let observer = LiveRedaction {
+        terminal: &terminal,
+        jobs: &jobs,
+        secrets: &secrets,
+    };
 
     let mut report = RunReport {
         meta: RunMeta {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
-            target: jobs.iter().map(|j| j.target.base_url.clone()).collect::<Vec<_>>().join(", "),
+            target: jobs
+                .iter()
+                .map(|j| j.target.base_url.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
             dialects: jobs.iter().map(|j| j.dialect.name().to_string()).collect(),
             started_unix,
             duration_ms: 0,
@@ -126,28 +150,100 @@ pub async fn run(args: RunArgs) -> Exit {
         unrestored: Vec::new(),
         notes: Vec::new(),
     };
+    // The journal protects real accounts; an embedded server's accounts die with this process.
+    let journal = if args.embedded {
+        None
+    } else {
+        match Journal::create(&args.journal) {
+            Ok(j) => Some(j),
+            Err(e) => {
+                eprintln!("error: {e}\nNothing was sent.");
+                return Exit::BadInput;
+            }
+        }
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let watcher = tokio::spawn(stop_on_signal(stop.clone()));
     for job in &jobs {
-        let run = run_plan(&job.plan, &job.dialect, &job.target, &options, &observer, &secrets).await;
+        let run = run_plan(
+            &job.plan,
+            &job.dialect,
+            &job.target,
+            &options,
+            &observer,
+            &secrets,
+            journal.as_ref(),
+            &stop,
+        )
+        .await;
         report.cases.extend(run.cases);
         report.unrestored.extend(run.unrestored);
         report.notes.extend(run.notes);
     }
+    watcher.abort();
+    let interrupted = stop.load(Ordering::SeqCst);
+    if interrupted {
+        report
+            .notes
+            .push("The run was interrupted: cases not yet sent are reported as skipped.".into());
+    }
+    if let Some(j) = &journal
+        && !j.finish()
+    {
+        report.notes.push(format!(
+            "Accounts may be left changed. To restore them run: pwconform restore --journal {}",
+            j.path().display()
+        ));
+    }
     report.meta.duration_ms = started.elapsed().as_millis() as u64;
 
     let redactor = redactor_for(&jobs, &secrets);
-    let outputs = Outputs { json: args.json.clone(), junit: args.junit.clone(), markdown: args.markdown.clone() };
+    let outputs = Outputs {
+        json: args.json.clone(),
+        junit: args.junit.clone(),
+        markdown: args.markdown.clone(),
+    };
     let report_error = write_all(&report, &redactor, &outputs).err();
     terminal.finish(&redactor.redact_report(&report));
     if let Some(e) = &report_error {
         eprintln!("error: {e}");
     }
-    exit_code(&report, report_error.is_some())
+    exit_code(&report, report_error.is_some() || interrupted)
 }
 
-fn filtered_plan(cases: &[crate::case::Case], d: &Arc<LoadedDialect>, target: &Target, filters: &[String]) -> Plan {
+/// Ctrl-C or SIGTERM: stop sending new cases; cases in flight finish and restore what they changed.
+async fn stop_on_signal(stop: Arc<AtomicBool>) {
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
+    stop.store(true, Ordering::SeqCst);
+    eprintln!(
+        "\ninterrupted: no new case is sent; finishing cases in flight and restoring passwords..."
+    );
+}
+
+fn filtered_plan(
+    cases: &[crate::case::Case],
+    d: &Arc<LoadedDialect>,
+    target: &Target,
+    filters: &[String],
+) -> Plan {
     let mut plan = build_plan(cases, d, target);
     if !filters.is_empty() {
-        plan.steps.retain(|s| filters.iter().any(|f| s.id.contains(f.as_str())));
+        plan.steps
+            .retain(|s| filters.iter().any(|f| s.id.contains(f.as_str())));
     }
     plan
 }

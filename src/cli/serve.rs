@@ -38,10 +38,44 @@ pub async fn serve(args: ServeArgs) -> Exit {
     }
     println!("\n{:<20} {:<24} {:<26} id", "role", "username", "password");
     for a in &server.accounts {
-        println!("{:<20} {:<24} {:<26} {}", a.role, a.username, a.password, a.id);
+        println!(
+            "{:<20} {:<24} {:<26} {}",
+            a.role, a.username, a.password, a.id
+        );
+    }
+    if let Some(path) = &args.write_accounts {
+        let text = accounts_yaml(&args.dialect, &server.base_url, &server.accounts);
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return Exit::BadInput;
+        }
+        println!("\naccounts file: {}", path.display());
     }
     println!("\nThese are throwaway accounts of an in-memory server; Ctrl-C stops it.");
     let _ = tokio::signal::ctrl_c().await;
     server.shutdown().await;
     Exit::Pass
+}
+
+/// An accounts file for this server, in the format `pwconform run --accounts` reads.
+fn accounts_yaml(dialect: &str, base_url: &str, accounts: &[reference::SeedAccount]) -> String {
+    let mut out = format!(
+        "# yaml-language-server: $schema=specs/accounts.schema.json\n\
+         # Written by `pwconform serve {dialect}`: throwaway accounts of an in-memory server.\n\
+         dialect: {dialect}\nbase_url: {base_url}\naccounts:\n"
+    );
+    let mut role = "";
+    for a in accounts {
+        if a.role != role {
+            role = &a.role;
+            out.push_str(&format!("  {role}:\n"));
+        }
+        out.push_str(&format!(
+            "    - {{username: {}, password: {}, id: {}}}\n",
+            serde_json::Value::String(a.username.clone()),
+            serde_json::Value::String(a.password.clone()),
+            a.id
+        ));
+    }
+    out
 }

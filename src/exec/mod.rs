@@ -2,24 +2,27 @@
 //! and returns plain results. Knows nothing of reports.
 
 mod client;
+pub mod journal;
 mod render;
 mod restore;
 mod session;
 mod step;
 
 use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
 
 use futures::StreamExt;
 
 pub use client::{Http, HttpOptions, is_loopback};
-pub use restore::candidates;
+pub use restore::{candidates, restore, verify_original};
 pub use session::{AccountState, LoginResult, jwt_claims, login};
 
 use crate::plan::Plan;
 use crate::result::{CaseResult, Unrestored, Verdict};
 use crate::spec::LoadedDialect;
 use crate::target::Target;
-use step::{Held, StepEnv, run_step};
+use journal::Journal;
+use step::{Held, StepEnv, close_journal, run_step};
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -85,6 +88,8 @@ pub async fn run_plan(
     options: &RunOptions,
     observer: &dyn Observer,
     secrets: &Secrets,
+    journal: Option<&Journal>,
+    stop: &AtomicBool,
 ) -> DialectRun {
     let http = match Http::new(&target.base_url, &options.http) {
         Ok(h) => h,
@@ -109,6 +114,8 @@ pub async fn run_plan(
         dialect,
         options,
         secrets,
+        journal,
+        stop,
     };
     let states = &states;
     let env = &env;
@@ -135,14 +142,50 @@ pub async fn run_plan(
         run.cases.push(result);
         run.unrestored.extend(unrestored);
     }
+    verify_accounts(env, states, &mut run).await;
     let failed_logins: Vec<String> = run
         .cases
         .iter()
         .filter(|c| c.verdict == Verdict::Error)
-        .flat_map(|c| c.reasons.iter().filter(|r| r.starts_with("login as")).cloned())
+        .flat_map(|c| {
+            c.reasons
+                .iter()
+                .filter(|r| r.starts_with("login as"))
+                .cloned()
+        })
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
     run.notes.extend(failed_logins);
     run
+}
+
+/// Checks every account the run sent a new password to still has its original one.
+async fn verify_accounts(
+    env: &StepEnv<'_>,
+    states: &[tokio::sync::Mutex<AccountState>],
+    run: &mut DialectRun,
+) {
+    for m in states {
+        let mut state = m.lock().await;
+        if run
+            .unrestored
+            .iter()
+            .any(|u| Some(&u.username) == state.account.username.as_ref())
+        {
+            continue; // already reported
+        }
+        // The exchanges of this check belong to no case; only its verdict is reported.
+        let mut log = Vec::new();
+        match restore::verify_original(env.http, env.dialect, &mut state, &mut log).await {
+            Ok(()) => close_journal(env, &mut state),
+            Err(e) => run.unrestored.push(Unrestored {
+                dialect: env.dialect.name().to_string(),
+                role: state.account.role.clone(),
+                username: state.account.username.clone().unwrap_or_default(),
+                reason: format!("its original password no longer works after the run: {e}"),
+                journal: env.journal.map(|j| j.path().display().to_string()),
+            }),
+        }
+    }
 }

@@ -20,7 +20,8 @@ pub fn candidates(sent: Option<&Value>, original: &str) -> Vec<String> {
             out.push(s.trim().to_string());
             out.push(s.to_lowercase());
         }
-        Some(Value::Null) | None => {}
+        None => {}
+        // A lenient server may store any JSON value as its text (`123`, `true`, `null`, `[]`).
         Some(other) => out.push(other.to_string()),
     }
     out.push(original.to_string());
@@ -42,7 +43,9 @@ pub async fn restore(
     log: &mut Vec<Exchange>,
 ) -> Result<String, String> {
     let Some(original) = state.original.clone() else {
-        return Err("its original password is unknown (the accounts file gives only a token)".into());
+        return Err(
+            "its original password is unknown (the accounts file gives only a token)".into(),
+        );
     };
     let username = state.account.username.clone().unwrap_or_default();
     if let Some(reset_token) = state.reset_token.take() {
@@ -120,8 +123,45 @@ mod tests {
     #[case(Some(json!(" pad ")), vec![" pad ", "pad", "orig"])]
     #[case(Some(json!(123)), vec!["123", "orig"])]
     #[case(Some(json!("")), vec!["", "orig"])]
+    #[case(Some(json!(null)), vec!["null", "orig"])]
     #[case(None, vec!["orig"])]
     fn candidate_passwords(#[case] sent: Option<Value>, #[case] expected: Vec<&str>) {
         assert_eq!(candidates(sent.as_ref(), "orig"), expected);
+    }
+}
+
+/// After the last step: an account the run sent a new password to must log in with its original
+/// one. This catches a server that changed a password while answering an error, and a request
+/// whose answer never came. If the login fails, every password sent to it is tried, newest first.
+pub async fn verify_original(
+    http: &Http,
+    dialect: &LoadedDialect,
+    state: &mut AccountState,
+    log: &mut Vec<Exchange>,
+) -> Result<(), String> {
+    let (Some(user), Some(original)) = (state.account.username.clone(), state.original.clone())
+    else {
+        return Ok(());
+    };
+    if state.sent.is_empty() {
+        return Ok(());
+    }
+    match login(http, dialect, &user, &original, log).await {
+        LoginResult::Session { token, .. } => {
+            state.token = Some(token);
+            state.password = Some(original);
+            Ok(())
+        }
+        LoginResult::MustReset { reset_token } => {
+            reset_password(http, dialect, &user, &reset_token, &original, log).await?;
+            state.password = Some(original);
+            Ok(())
+        }
+        LoginResult::Rejected(_) => {
+            let mut tries: Vec<String> = state.sent.iter().rev().cloned().collect();
+            tries.push(original);
+            restore(http, dialect, state, &tries, log).await.map(|_| ())
+        }
+        LoginResult::Failed(e) => Err(format!("cannot check its password: {e}")),
     }
 }

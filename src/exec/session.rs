@@ -28,6 +28,10 @@ pub struct AccountState {
     pub reset_token: Option<String>,
     /// The one failed login this run may cause ("the old password no longer works") is spent.
     pub probe_used: bool,
+    /// Every password sent to this account as a new one, oldest first (restore candidates).
+    pub sent: Vec<String>,
+    /// Journal entries to close once the password is confirmed.
+    pub journal_ids: Vec<u64>,
 }
 
 impl AccountState {
@@ -40,6 +44,8 @@ impl AccountState {
             login_failed: None,
             reset_token: None,
             probe_used: false,
+            sent: Vec::new(),
+            journal_ids: Vec::new(),
             account,
         }
     }
@@ -48,7 +54,10 @@ impl AccountState {
 /// The answer to one login attempt.
 #[derive(Debug, Clone)]
 pub enum LoginResult {
-    Session { token: String, user_id: Option<Value> },
+    Session {
+        token: String,
+        user_id: Option<Value>,
+    },
     /// The password is right but must be reset first.
     MustReset { reset_token: String },
     /// The server said no (wrong credentials, locked...).
@@ -142,7 +151,10 @@ pub async fn ensure_session(
         return Err(why.clone());
     }
     let (Some(user), Some(pw)) = (state.account.username.clone(), state.password.clone()) else {
-        return Err(format!("{}: no token and no credentials", state.account.label()));
+        return Err(format!(
+            "{}: no token and no credentials",
+            state.account.label()
+        ));
     };
     match login(http, dialect, &user, &pw, log).await {
         LoginResult::Session { token, user_id } => {
@@ -236,7 +248,11 @@ fn forge(token: &str, format: TokenFormat) -> String {
     let random = |n: usize| -> Vec<u8> { (0..n).map(|_| rand::random::<u8>()).collect() };
     match (format, token.rsplit_once('.')) {
         (TokenFormat::Jwt, Some((signed, sig))) => {
-            let len = URL_SAFE_NO_PAD.decode(sig).map(|s| s.len()).unwrap_or(32).max(16);
+            let len = URL_SAFE_NO_PAD
+                .decode(sig)
+                .map(|s| s.len())
+                .unwrap_or(32)
+                .max(16);
             format!("{signed}.{}", URL_SAFE_NO_PAD.encode(random(len)))
         }
         _ => {

@@ -6,6 +6,7 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 use super::client::Http;
+use super::journal::{Entry, Journal};
 use super::render::render_request;
 use super::restore::{candidates, restore};
 use super::session::{AccountState, LoginResult, ensure_session, login};
@@ -14,6 +15,7 @@ use crate::check::{check_response, reasons};
 use crate::plan::{BodyPlan, Step, TargetUser};
 use crate::result::{CaseResult, CheckResult, Unrestored, Verdict};
 use crate::spec::LoadedDialect;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The accounts a step holds locked, by index.
 pub struct Held<'a> {
@@ -34,11 +36,18 @@ pub struct StepEnv<'a> {
     pub dialect: &'a LoadedDialect,
     pub options: &'a RunOptions,
     pub secrets: &'a Secrets,
+    pub journal: Option<&'a Journal>,
+    /// Set on Ctrl-C / SIGTERM: no new case is sent.
+    pub stop: &'a AtomicBool,
 }
 
 /// Runs `step` with its accounts held; returns its result and, if a password could not be put
 /// back, which account.
-pub async fn run_step(env: &StepEnv<'_>, step: &Step, held: &mut Held<'_>) -> (CaseResult, Option<Unrestored>) {
+pub async fn run_step(
+    env: &StepEnv<'_>,
+    step: &Step,
+    held: &mut Held<'_>,
+) -> (CaseResult, Option<Unrestored>) {
     let started = Instant::now();
     let mut result = CaseResult {
         dialect: step.dialect.clone(),
@@ -63,10 +72,22 @@ pub async fn run_step(env: &StepEnv<'_>, step: &Step, held: &mut Held<'_>) -> (C
     (result, unrestored)
 }
 
-async fn execute(env: &StepEnv<'_>, step: &Step, held: &mut Held<'_>, result: &mut CaseResult) -> Option<Unrestored> {
+async fn execute(
+    env: &StepEnv<'_>,
+    step: &Step,
+    held: &mut Held<'_>,
+    result: &mut CaseResult,
+) -> Option<Unrestored> {
     if let Some(why) = &step.skip {
         result.verdict = Verdict::Skip;
         result.reasons.push(why.clone());
+        return None;
+    }
+    if env.stop.load(Ordering::SeqCst) {
+        result.verdict = Verdict::Skip;
+        result
+            .reasons
+            .push("not sent: the run was interrupted".into());
         return None;
     }
     let Some(actor) = step.actor else {
@@ -76,7 +97,9 @@ async fn execute(env: &StepEnv<'_>, step: &Step, held: &mut Held<'_>, result: &m
     };
     let log = &mut result.exchanges;
     for index in step.accounts.iter().copied() {
-        let Some(state) = held.get(index) else { continue };
+        let Some(state) = held.get(index) else {
+            continue;
+        };
         if let Err(e) = ensure_session(env.http, env.dialect, state, log).await {
             result.verdict = Verdict::Error;
             result.reasons.push(e);
@@ -106,14 +129,32 @@ async fn execute(env: &StepEnv<'_>, step: &Step, held: &mut Held<'_>, result: &m
             _ => None,
         }
     };
-    let request = match render_request(env.http, env.dialect, &step.request, &vars, &token, step.auth) {
+    let request = match render_request(
+        env.http,
+        env.dialect,
+        &step.request,
+        &vars,
+        &token,
+        step.auth,
+    ) {
         Ok(r) => r,
         Err(e) => {
             result.verdict = Verdict::Error;
-            result.reasons.push(format!("cannot build the request: {e}"));
+            result
+                .reasons
+                .push(format!("cannot build the request: {e}"));
             return None;
         }
     };
+    let sent = sent_new_password(step, &vars);
+    if let Some(t) = step.target_account()
+        && let Some(state) = held.get(t)
+        && let Err(e) = journal_before_send(env, step, state, sent.as_ref())
+    {
+        result.verdict = Verdict::Error;
+        result.reasons.push(format!("not sent: {e}"));
+        return None;
+    }
     let exchange = env.http.send("case", request).await;
     let Some(response) = exchange.response.clone() else {
         result.verdict = Verdict::Error;
@@ -135,9 +176,10 @@ async fn execute(env: &StepEnv<'_>, step: &Step, held: &mut Held<'_>, result: &m
         return None;
     }
     // The server accepted a change of the target's password.
-    let Some(state) = held.get(target) else { return None };
+    let Some(state) = held.get(target) else {
+        return None;
+    };
     result.changed_account = Some(state.account.label());
-    let sent = sent_new_password(step, &vars);
     if step.expect.expects_success() && result.reasons.is_empty() {
         prove_change(env, state, sent.as_ref(), result).await;
     } else {
@@ -150,7 +192,10 @@ async fn execute(env: &StepEnv<'_>, step: &Step, held: &mut Held<'_>, result: &m
     let original = state.original.clone().unwrap_or_default();
     let tries = candidates(sent.as_ref(), &original);
     match restore(env.http, env.dialect, state, &tries, &mut result.exchanges).await {
-        Ok(_) => None,
+        Ok(_) => {
+            close_journal(env, state);
+            None
+        }
         Err(e) => {
             result.reasons.push(format!(
                 "could NOT restore {}'s password: {e}",
@@ -161,8 +206,51 @@ async fn execute(env: &StepEnv<'_>, step: &Step, held: &mut Held<'_>, result: &m
                 role: state.account.role.clone(),
                 username: state.account.username.clone().unwrap_or_default(),
                 reason: e,
-                journal: None,
+                journal: env.journal.map(|j| j.path().display().to_string()),
             })
+        }
+    }
+}
+
+/// Writes what the account may have after this request to the journal, before it is sent.
+fn journal_before_send(
+    env: &StepEnv<'_>,
+    step: &Step,
+    state: &mut AccountState,
+    sent: Option<&Value>,
+) -> Result<(), String> {
+    let Some(original) = state.original.clone() else {
+        return Ok(());
+    };
+    let tries = candidates(sent, &original);
+    for t in &tries {
+        if *t != original && !state.sent.contains(t) {
+            state.sent.push(t.clone());
+        }
+    }
+    let Some(journal) = env.journal else {
+        return Ok(());
+    };
+    let id = journal.open(Entry {
+        id: 0,
+        dialect: step.dialect.clone(),
+        base_url: env.http.base_url.clone(),
+        role: state.account.role.clone(),
+        username: state.account.username.clone().unwrap_or_default(),
+        user_id: state.user_id.clone(),
+        original,
+        candidates: tries,
+        case: step.id.clone(),
+    })?;
+    state.journal_ids.push(id);
+    Ok(())
+}
+
+/// The account's password is known to be the original again.
+pub fn close_journal(env: &StepEnv<'_>, state: &mut AccountState) {
+    if let Some(j) = env.journal {
+        for id in state.journal_ids.drain(..) {
+            let _ = j.close(id);
         }
     }
 }
@@ -178,9 +266,16 @@ fn sent_new_password(step: &Step, vars: &dyn Fn(&str) -> Option<Value>) -> Optio
 }
 
 /// The change was accepted: logging in with the new password must work, with the old one fail.
-async fn prove_change(env: &StepEnv<'_>, state: &mut AccountState, sent: Option<&Value>, result: &mut CaseResult) {
+async fn prove_change(
+    env: &StepEnv<'_>,
+    state: &mut AccountState,
+    sent: Option<&Value>,
+    result: &mut CaseResult,
+) {
     let username = state.account.username.clone().unwrap_or_default();
-    let Some(Value::String(new)) = sent else { return };
+    let Some(Value::String(new)) = sent else {
+        return;
+    };
     let mut check = |name: &str, passed: bool, expected: &str, actual: String| {
         result.checks.push(CheckResult {
             name: name.into(),
@@ -190,7 +285,9 @@ async fn prove_change(env: &StepEnv<'_>, state: &mut AccountState, sent: Option<
             details: Vec::new(),
         });
         if !passed {
-            result.reasons.push(format!("{name}: expected {expected}, got {actual}"));
+            result
+                .reasons
+                .push(format!("{name}: expected {expected}, got {actual}"));
         }
     };
     if state.account.username.is_none() {
@@ -200,12 +297,22 @@ async fn prove_change(env: &StepEnv<'_>, state: &mut AccountState, sent: Option<
         LoginResult::Session { token, .. } => {
             env.secrets.add(Some(&token));
             state.token = Some(token);
-            check("login with the new password", true, "accepted", "accepted".into());
+            check(
+                "login with the new password",
+                true,
+                "accepted",
+                "accepted".into(),
+            );
         }
         LoginResult::MustReset { reset_token } => {
             state.reset_token = Some(reset_token);
             state.token = None;
-            check("login with the new password", true, "accepted", "accepted, reset demanded".into());
+            check(
+                "login with the new password",
+                true,
+                "accepted",
+                "accepted, reset demanded".into(),
+            );
         }
         LoginResult::Rejected(e) | LoginResult::Failed(e) => {
             check("login with the new password", false, "accepted", e);
@@ -219,14 +326,37 @@ async fn prove_change(env: &StepEnv<'_>, state: &mut AccountState, sent: Option<
         return;
     }
     state.probe_used = true;
-    match login(env.http, env.dialect, &username, &old, &mut result.exchanges).await {
-        LoginResult::Rejected(_) => check("login with the old password", true, "rejected", "rejected".into()),
+    match login(
+        env.http,
+        env.dialect,
+        &username,
+        &old,
+        &mut result.exchanges,
+    )
+    .await
+    {
+        LoginResult::Rejected(_) => check(
+            "login with the old password",
+            true,
+            "rejected",
+            "rejected".into(),
+        ),
         LoginResult::Session { token, .. } => {
             env.secrets.add(Some(&token));
-            check("login with the old password", false, "rejected", "accepted: the password did not change".into());
+            check(
+                "login with the old password",
+                false,
+                "rejected",
+                "accepted: the password did not change".into(),
+            );
         }
         LoginResult::MustReset { .. } => {
-            check("login with the old password", false, "rejected", "accepted (reset demanded)".into());
+            check(
+                "login with the old password",
+                false,
+                "rejected",
+                "accepted (reset demanded)".into(),
+            );
         }
         LoginResult::Failed(e) => check("login with the old password", false, "rejected", e),
     }
@@ -234,5 +364,9 @@ async fn prove_change(env: &StepEnv<'_>, state: &mut AccountState, sent: Option<
 
 /// A new password no policy should refuse: upper, lower, digit, symbol, 20 characters.
 fn fresh_password() -> String {
-    format!("Pwc-{:08x}-{:04x}a1!", rand::random::<u32>(), rand::random::<u16>())
+    format!(
+        "Pwc-{:08x}-{:04x}a1!",
+        rand::random::<u32>(),
+        rand::random::<u16>()
+    )
 }

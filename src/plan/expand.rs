@@ -43,7 +43,11 @@ struct Who {
 }
 
 fn no_account(target: &Target, role: &str, nth: usize) -> String {
-    let which = if nth == 0 { "an account" } else { "a second account" };
+    let which = if nth == 0 {
+        "an account"
+    } else {
+        "a second account"
+    };
     format!(
         "needs {which} of role `{role}`, and {} has none",
         target.accounts_source
@@ -65,18 +69,27 @@ fn targets_for(case: &Case, dialect: &LoadedDialect, target: &Target, role: &str
         "nonexistent" => vec![literal(&dialect.spec.user_ids.nonexistent)],
         "malformed" => vec![literal(&dialect.spec.user_ids.malformed)],
         "other" => {
-            let explicit = d.user_role.as_ref().map(|r| resolve_roles(&r.value, dialect));
+            let explicit = d
+                .user_role
+                .as_ref()
+                .map(|r| resolve_roles(&r.value, dialect));
             let (roles, named) = explicit.unwrap_or_else(|| (vec![role.to_string()], false));
             roles
                 .into_iter()
                 .map(|tr| {
                     let nth = usize::from(tr == role);
                     let t = target.account(&tr, nth);
-                    let skip = skip.clone().or_else(|| t.is_none().then(|| no_account(target, &tr, nth)));
+                    let skip = skip
+                        .clone()
+                        .or_else(|| t.is_none().then(|| no_account(target, &tr, nth)));
                     Who {
                         actor,
                         target: t.map_or(TargetUser::Literal(Value::Null), TargetUser::Account),
-                        suffix: if named { format!("->{tr}") } else { String::new() },
+                        suffix: if named {
+                            format!("->{tr}")
+                        } else {
+                            String::new()
+                        },
                         skip,
                     }
                 })
@@ -101,7 +114,11 @@ fn value_label(v: &Value) -> String {
         Value::String(s) => s.chars().take(24).collect(),
         other => {
             let t = other.to_string();
-            if t.len() > 24 { format!("{}...", &t[..20.min(t.len())]) } else { t }
+            if t.len() > 24 {
+                format!("{}...", &t[..20.min(t.len())])
+            } else {
+                t
+            }
         }
     }
 }
@@ -271,7 +288,12 @@ fn subject_of<'a>(
                 .filter(|f| overrides.contains(f))
                 .map(|f| (*f).clone())
                 .collect();
-            s.extend(order.iter().filter(|f| absent.contains(f)).map(|f| (*f).clone()));
+            s.extend(
+                order
+                    .iter()
+                    .filter(|f| absent.contains(f))
+                    .map(|f| (*f).clone()),
+            );
             s
         }
     };
@@ -322,7 +344,11 @@ fn place_fields(
 ) -> (String, Vec<(String, String)>, BodyPlan) {
     let cp = &dialect.spec.change_password;
     let mut path = cp.path.clone();
-    let mut query: Vec<(String, String)> = cp.query.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut query: Vec<(String, String)> = cp
+        .query
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let mut body = Map::new();
     for (name, place) in &cp.fields {
         let value = fields.get(name);
@@ -352,4 +378,3 @@ fn as_text(v: &Value) -> String {
         other => other.to_string(),
     }
 }
-

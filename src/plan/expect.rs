@@ -73,7 +73,9 @@ pub fn resolve_expectation(
         .collect();
     let lookup = |name: &str| -> Option<Value> {
         match name {
-            "field" => Some(Value::String(subject_keys.first().cloned().unwrap_or_default())),
+            "field" => Some(Value::String(
+                subject_keys.first().cloned().unwrap_or_default(),
+            )),
             "fields" => Some(Value::String(subject_keys.join(", "))),
             "body_fields" => Some(Value::String(body_keys.join(", "))),
             _ => None,
@@ -84,21 +86,22 @@ pub fn resolve_expectation(
         let rendered = render_value(v, &lookup).map_err(|e| format!("fields.{pointer}: {e}"))?;
         fields.push((pointer.clone(), rendered));
     }
-    let compiled = match &merged.schema {
-        Some(s) => Some(
-            dialect
-                .schemas
-                .get(s)
-                .cloned()
-                .ok_or_else(|| format!("no schema file `{s}` in dialect `{}`", dialect.name()))?,
-        ),
-        None => None,
-    };
-    let body = merged.body.unwrap_or(if compiled.is_some() || !fields.is_empty() {
-        BodyKind::Json
-    } else {
-        BodyKind::Any
-    });
+    let compiled =
+        match &merged.schema {
+            Some(s) => {
+                Some(dialect.schemas.get(s).cloned().ok_or_else(|| {
+                    format!("no schema file `{s}` in dialect `{}`", dialect.name())
+                })?)
+            }
+            None => None,
+        };
+    let body = merged
+        .body
+        .unwrap_or(if compiled.is_some() || !fields.is_empty() {
+            BodyKind::Json
+        } else {
+            BodyKind::Any
+        });
     Ok(Expectation {
         outcome: outcome_name.to_string(),
         status: merged.status.map(|s| s.codes()).unwrap_or_default(),

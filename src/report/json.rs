@@ -57,10 +57,23 @@ mod tests {
     #[test]
     fn starts_with_format_and_totals() {
         let doc = parsed();
-        let keys: Vec<&str> = doc.as_object().unwrap().keys().map(String::as_str).collect();
+        let keys: Vec<&str> = doc
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(
             keys,
-            ["format", "totals", "totals_by_dialect", "meta", "cases", "unrestored", "notes"]
+            [
+                "format",
+                "totals",
+                "totals_by_dialect",
+                "meta",
+                "cases",
+                "unrestored",
+                "notes"
+            ]
         );
         assert_eq!(doc["format"], FORMAT);
         assert_eq!(
@@ -78,7 +91,10 @@ mod tests {
         let exchange = &doc["cases"][0]["exchanges"][1];
         assert_eq!(exchange["request"]["method"], "PATCH");
         assert_eq!(exchange["response"]["status"], 204);
-        assert_eq!(doc["cases"][1]["checks"][1]["details"][0], "/: expected object");
+        assert_eq!(
+            doc["cases"][1]["checks"][1]["details"][0],
+            "/: expected object"
+        );
         assert_eq!(doc["cases"][1]["verdict"], "fail");
     }
 

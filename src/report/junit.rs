@@ -9,7 +9,8 @@ use std::time::Duration;
 use quick_junit::{NonSuccessKind, Report, SerializeError, TestCase, TestCaseStatus, TestSuite};
 
 use super::{
-    ReportError, case_name, dialect_totals, first_reason, render_exchanges, restore_hint, write_file,
+    ReportError, case_name, dialect_totals, first_reason, render_exchanges, restore_hint,
+    write_file,
 };
 use crate::result::{CaseResult, CheckResult, RunReport, Unrestored, Verdict};
 
@@ -165,7 +166,10 @@ mod tests {
             .iter()
             .map(|s| (s.name.as_str(), s.tests, s.failures, s.errors, s.skipped))
             .collect();
-        assert_eq!(suites, [("ocariot", 2, 1, 0, 0), ("openspecimen", 2, 0, 1, 1)]);
+        assert_eq!(
+            suites,
+            [("ocariot", 2, 1, 0, 0), ("openspecimen", 2, 0, 1, 1)]
+        );
         assert_eq!((junit.tests, junit.failures, junit.errors), (4, 1, 1));
     }
 
@@ -173,22 +177,36 @@ mod tests {
     fn case_names_classnames_and_time() {
         let junit = round_trip(&testdata::report());
         let case = find(&junit, "ocariot/wrong-type[old_password=123]");
-        assert_eq!(case.classname.as_ref().map(|c| c.as_str()), Some("ocariot.wrong-types"));
+        assert_eq!(
+            case.classname.as_ref().map(|c| c.as_str()),
+            Some("ocariot.wrong-types")
+        );
         assert_eq!(case.time, Some(Duration::from_millis(120)));
-        assert!(matches!(find(&junit, "ocariot/happy-path").status, S::Success { .. }));
+        assert!(matches!(
+            find(&junit, "ocariot/happy-path").status,
+            S::Success { .. }
+        ));
     }
 
     #[test]
     fn failure_has_first_reason_and_every_check() {
         let junit = round_trip(&testdata::report());
-        let S::NonSuccess { kind, message, ty, description, .. } =
-            &find(&junit, "ocariot/wrong-type[old_password=123]").status
+        let S::NonSuccess {
+            kind,
+            message,
+            ty,
+            description,
+            ..
+        } = &find(&junit, "ocariot/wrong-type[old_password=123]").status
         else {
             panic!("not a failure");
         };
         assert_eq!(*kind, NonSuccessKind::Failure);
         // Escaping survives the round trip.
-        assert_eq!(message.as_ref().map(|m| m.as_str()), Some("status: expected 400, got 204 <&>"));
+        assert_eq!(
+            message.as_ref().map(|m| m.as_str()),
+            Some("status: expected 400, got 204 <&>")
+        );
         assert_eq!(ty.as_ref().map(|t| t.as_str()), Some("status"));
         let text = description.as_ref().map(|d| d.as_str()).unwrap_or_default();
         for part in [
@@ -200,7 +218,10 @@ mod tests {
         ] {
             assert!(text.contains(part), "{part:?} not in {text}");
         }
-        assert!(!text.contains("check content-type"), "passed check listed: {text}");
+        assert!(
+            !text.contains("check content-type"),
+            "passed check listed: {text}"
+        );
     }
 
     #[test]
@@ -223,9 +244,15 @@ mod tests {
     #[test]
     fn system_out_shows_exchanges() {
         let junit = round_trip(&testdata::report());
-        let out = find(&junit, "ocariot/happy-path").system_out.clone().unwrap();
+        let out = find(&junit, "ocariot/happy-path")
+            .system_out
+            .clone()
+            .unwrap();
         let out = out.as_str();
-        assert!(out.contains("> PATCH http://127.0.0.1:9/v1/users/u1/password"), "{out}");
+        assert!(
+            out.contains("> PATCH http://127.0.0.1:9/v1/users/u1/password"),
+            "{out}"
+        );
         assert!(out.contains(r#""old_password":"#), "{out}");
         assert!(out.contains("< 204"), "{out}");
     }
@@ -233,14 +260,28 @@ mod tests {
     #[test]
     fn run_messages_in_suite_system_err() {
         let junit = round_trip(&testdata::report());
-        let err = |i: usize| junit.test_suites[i].system_err.as_ref().map(|e| e.as_str().to_owned());
+        let err = |i: usize| {
+            junit.test_suites[i]
+                .system_err
+                .as_ref()
+                .map(|e| e.as_str().to_owned())
+        };
         let ocariot = err(0).unwrap_or_default();
-        assert!(ocariot.contains("UNRESTORED ACCOUNT ocariot/edu1 (role educator)"), "{ocariot}");
-        assert!(ocariot.contains("journal: reports/restore-journal-"), "{ocariot}");
+        assert!(
+            ocariot.contains("UNRESTORED ACCOUNT ocariot/edu1 (role educator)"),
+            "{ocariot}"
+        );
+        assert!(
+            ocariot.contains("journal: reports/restore-journal-"),
+            "{ocariot}"
+        );
         assert!(ocariot.contains("note: login failed"), "{ocariot}");
         let openspecimen = err(1).unwrap_or_default();
         assert!(!openspecimen.contains("UNRESTORED"), "{openspecimen}");
-        assert!(openspecimen.contains("note: login failed"), "{openspecimen}");
+        assert!(
+            openspecimen.contains("note: login failed"),
+            "{openspecimen}"
+        );
     }
 
     #[test]
@@ -250,7 +291,10 @@ mod tests {
         report.meta.dialects.clear();
         let junit = round_trip(&report);
         assert_eq!(junit.test_suites.len(), 1);
-        let err = junit.test_suites[0].system_err.as_ref().map(|e| e.as_str().to_owned());
+        let err = junit.test_suites[0]
+            .system_err
+            .as_ref()
+            .map(|e| e.as_str().to_owned());
         assert!(err.unwrap_or_default().contains("UNRESTORED ACCOUNT"));
     }
 }

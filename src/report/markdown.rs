@@ -2,9 +2,7 @@
 //! accounts first, totals per dialect, then the cases that did not pass. The full detail is in the
 //! JSON and JUnit reports.
 
-use super::{
-    RestoreHint, case_name, dialect_totals, first_reason, format_duration, restore_hint,
-};
+use super::{RestoreHint, case_name, dialect_totals, first_reason, format_duration, restore_hint};
 use crate::result::{CaseResult, RunReport, Totals, Verdict};
 
 /// More would drown the comment; the rest are in the JSON/JUnit reports.
@@ -30,19 +28,30 @@ fn push_unrestored(out: &mut String, report: &RunReport) {
     }
     // GitHub renders `[!CAUTION]` as a red alert box; elsewhere it stays a visible quote.
     out.push_str("> [!CAUTION]\n");
-    let (accounts, its) = if n == 1 { ("account", "its") } else { ("accounts", "their") };
+    let (accounts, its) = if n == 1 {
+        ("account", "its")
+    } else {
+        ("accounts", "their")
+    };
     out.push_str(&format!(
         "> **{n} {accounts} could not be restored: {its} password is no longer the original.**\n"
     ));
     for u in &report.unrestored {
         let account = code(&format!("{}/{}", u.dialect, u.username));
-        let mut line = format!("> - {account} (role {}): {}", escape(&u.role), escape(&u.reason));
+        let mut line = format!(
+            "> - {account} (role {}): {}",
+            escape(&u.role),
+            escape(&u.reason)
+        );
         match restore_hint(u) {
             Some(RestoreHint::Command(command)) => {
                 line.push_str(&format!("; restore with {}", code(command)));
             }
             Some(RestoreHint::Journal(path)) => {
-                line.push_str(&format!("; journal {} (give it to `pwconform restore`)", code(path)));
+                line.push_str(&format!(
+                    "; journal {} (give it to `pwconform restore`)",
+                    code(path)
+                ));
             }
             None => {}
         }
@@ -67,7 +76,11 @@ fn push_heading(out: &mut String, report: &RunReport) {
 fn headline(t: Totals) -> String {
     let total = t.passed + t.failed + t.skipped + t.errors;
     if t.failed == 0 && t.errors == 0 {
-        let skipped = if t.skipped > 0 { format!(", {} skipped", t.skipped) } else { String::new() };
+        let skipped = if t.skipped > 0 {
+            format!(", {} skipped", t.skipped)
+        } else {
+            String::new()
+        };
         return format!("{} of {total} cases passed{skipped}", t.passed);
     }
     format!(
@@ -109,13 +122,19 @@ fn push_failures(out: &mut String, report: &RunReport) {
     }
     if failing.len() > MAX_LISTED {
         let more = failing.len() - MAX_LISTED;
-        out.push_str(&format!("- … and {more} more (see the JSON or JUnit report)\n"));
+        out.push_str(&format!(
+            "- … and {more} more (see the JSON or JUnit report)\n"
+        ));
     }
     out.push('\n');
 }
 
 fn failure_line(case: &CaseResult) -> String {
-    let label = if case.verdict == Verdict::Error { "ERROR" } else { "FAIL" };
+    let label = if case.verdict == Verdict::Error {
+        "ERROR"
+    } else {
+        "FAIL"
+    };
     let reason = escape(&shorten(&first_reason(case)));
     let mut line = format!("- **{label}** {}: {reason}", code(&case_name(case)));
     if let Some(url) = case.doc.as_deref().and_then(safe_url) {
@@ -164,11 +183,7 @@ fn escape(text: &str) -> String {
 /// A code span whose fence is longer than any run of backticks inside, so ids cannot break out.
 fn code(text: &str) -> String {
     let text = text.replace(['\n', '\r'], " ");
-    let longest_run = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run + 1);
     // Padding keeps a leading or trailing backtick from merging with the fence.
     let pad = if longest_run > 0 { " " } else { "" };
@@ -197,9 +212,18 @@ mod tests {
     #[test]
     fn unrestored_warning_comes_first() {
         let text = render(&testdata::report());
-        assert!(text.starts_with("> [!CAUTION]\n> **1 account could not be restored"), "{text}");
-        assert!(text.contains("> - `ocariot/edu1` (role educator): restore answered 401"), "{text}");
-        assert!(text.contains("; journal `reports/restore-journal-1700000000.json` (give"), "{text}");
+        assert!(
+            text.starts_with("> [!CAUTION]\n> **1 account could not be restored"),
+            "{text}"
+        );
+        assert!(
+            text.contains("> - `ocariot/edu1` (role educator): restore answered 401"),
+            "{text}"
+        );
+        assert!(
+            text.contains("; journal `reports/restore-journal-1700000000.json` (give"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -213,7 +237,10 @@ mod tests {
     fn totals_per_dialect_and_overall() {
         let text = render(&testdata::report());
         assert!(text.contains("| ocariot | 1 | 1 | 0 | 0 |\n"), "{text}");
-        assert!(text.contains("| openspecimen | 0 | 0 | 1 | 1 |\n"), "{text}");
+        assert!(
+            text.contains("| openspecimen | 0 | 0 | 1 | 1 |\n"),
+            "{text}"
+        );
         assert!(text.contains("| **total** | 1 | 1 | 1 | 1 |\n"), "{text}");
     }
 
@@ -227,7 +254,9 @@ mod tests {
             ),
             "{text}"
         );
-        assert!(text.contains("- **ERROR** `openspecimen/missing-fields[newPassword]`: connection refused"));
+        assert!(text.contains(
+            "- **ERROR** `openspecimen/missing-fields[newPassword]`: connection refused"
+        ));
         assert!(!text.contains("forbidden-roles"), "{text}");
         assert!(text.contains("### Notes\n\n- login failed"), "{text}");
     }
@@ -244,7 +273,11 @@ mod tests {
 
     #[test]
     fn all_passed_headline() {
-        let t = Totals { passed: 4, skipped: 1, ..Totals::default() };
+        let t = Totals {
+            passed: 4,
+            skipped: 1,
+            ..Totals::default()
+        };
         assert_eq!(headline(t), "4 of 5 cases passed, 1 skipped");
     }
 
@@ -257,10 +290,16 @@ mod tests {
 
     #[test]
     fn server_text_cannot_inject_markup() {
-        assert_eq!(escape("<img src=x> [a](b) *x*"), "\\<img src=x\\> \\[a\\](b) \\*x\\*");
+        assert_eq!(
+            escape("<img src=x> [a](b) *x*"),
+            "\\<img src=x\\> \\[a\\](b) \\*x\\*"
+        );
         assert_eq!(code("a`b"), "`` a`b ``");
         assert_eq!(code("plain"), "`plain`");
         assert_eq!(safe_url("javascript:alert(1)"), None);
-        assert_eq!(safe_url("https://x/a(b)").as_deref(), Some("https://x/a%28b%29"));
+        assert_eq!(
+            safe_url("https://x/a(b)").as_deref(),
+            Some("https://x/a%28b%29")
+        );
     }
 }

@@ -211,7 +211,11 @@ pub fn render_exchanges(exchanges: &[Exchange]) -> String {
 
 fn render_exchange(out: &mut String, exchange: &Exchange) {
     let request = &exchange.request;
-    let header = format!("=== {} ({})", exchange.purpose, format_duration(exchange.duration_ms));
+    let header = format!(
+        "=== {} ({})",
+        exchange.purpose,
+        format_duration(exchange.duration_ms)
+    );
     push_line(out, &header);
     push_line(out, &format!("> {} {}", request.method, request.url));
     push_headers(out, '>', &request.headers);
@@ -322,7 +326,10 @@ pub(crate) mod testdata {
         let mut login = exchange("login", "POST", "http://127.0.0.1:9/v1/auth");
         login.response = response(200, &format!(r#"{{"access_token":"{TOKEN}"}}"#));
         let mut change = exchange("case", "PATCH", "http://127.0.0.1:9/v1/users/u1/password");
-        change.request.headers.push(h("Authorization", &format!("Bearer {TOKEN}")));
+        change
+            .request
+            .headers
+            .push(h("Authorization", &format!("Bearer {TOKEN}")));
         let body = serde_json::json!({"old_password": OLD_PASSWORD, "new_password": NEW_PASSWORD});
         change.request.body = Some(body.to_string());
         change.response = response(204, "");
@@ -333,7 +340,12 @@ pub(crate) mod testdata {
     }
 
     fn wrong_type() -> CaseResult {
-        let mut c = case("ocariot", "wrong-type[old_password=123]", "wrong-types", Verdict::Fail);
+        let mut c = case(
+            "ocariot",
+            "wrong-type[old_password=123]",
+            "wrong-types",
+            Verdict::Fail,
+        );
         c.expected_outcome = "invalid_field".to_owned();
         c.reasons = vec![
             "status: expected 400, got 204 <&>".to_owned(),
@@ -369,17 +381,31 @@ pub(crate) mod testdata {
     fn refused() -> CaseResult {
         let url = "https://os.example/openspecimen/rest/ng/users/password";
         let mut ex = exchange("case", "PUT", url);
-        ex.request.headers.push(h("X-OS-API-TOKEN", UNREGISTERED_TOKEN));
-        ex.request.headers.push(h("Authorization", &format!("Basic {BASIC_B64}")));
+        ex.request
+            .headers
+            .push(h("X-OS-API-TOKEN", UNREGISTERED_TOKEN));
+        ex.request
+            .headers
+            .push(h("Authorization", &format!("Basic {BASIC_B64}")));
         ex.error = Some("connection refused".to_owned());
-        let mut c = case("openspecimen", "missing-fields[newPassword]", "missing-fields", Verdict::Error);
+        let mut c = case(
+            "openspecimen",
+            "missing-fields[newPassword]",
+            "missing-fields",
+            Verdict::Error,
+        );
         c.reasons = vec!["connection refused".to_owned()];
         c.exchanges = vec![ex];
         c
     }
 
     fn skipped() -> CaseResult {
-        let mut c = case("openspecimen", "forbidden-roles", "forbidden-roles", Verdict::Skip);
+        let mut c = case(
+            "openspecimen",
+            "forbidden-roles",
+            "forbidden-roles",
+            Verdict::Skip,
+        );
         c.reasons = vec!["no account for role `researcher`".to_owned()];
         c
     }
@@ -455,7 +481,10 @@ mod tests {
         };
         let err = write_all_to(&testdata::report(), &Redactor::new(), &out, None).unwrap_err();
         let message = err.to_string();
-        assert!(message.contains(&blocker.display().to_string()), "{message}");
+        assert!(
+            message.contains(&blocker.display().to_string()),
+            "{message}"
+        );
         assert!(dir.path().join("ok.json").exists());
     }
 
@@ -475,8 +504,14 @@ mod tests {
     fn exchanges_render_request_and_response() {
         let report = testdata::report();
         let text = render_exchanges(&report.cases[0].exchanges);
-        assert!(text.contains("> PATCH http://127.0.0.1:9/v1/users/u1/password\n"), "{text}");
-        assert!(text.contains("> Content-Type: application/json\n"), "{text}");
+        assert!(
+            text.contains("> PATCH http://127.0.0.1:9/v1/users/u1/password\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("> Content-Type: application/json\n"),
+            "{text}"
+        );
         assert!(text.contains("< 204\n"), "{text}");
         let error = render_exchanges(&report.cases[2].exchanges);
         assert!(error.contains("! connection refused"), "{error}");

@@ -31,7 +31,11 @@ impl TerminalStyle {
     /// no-color.org says, an empty `NO_COLOR` counts as not set). Logs and CI get plain lines.
     pub fn detect(verbose: bool) -> Self {
         let no_color = std::env::var_os("NO_COLOR");
-        Self::from_env(std::io::stderr().is_terminal(), no_color.as_deref(), verbose)
+        Self::from_env(
+            std::io::stderr().is_terminal(),
+            no_color.as_deref(),
+            verbose,
+        )
     }
 
     fn from_env(stderr_is_tty: bool, no_color: Option<&OsStr>, verbose: bool) -> Self {
@@ -55,7 +59,9 @@ pub struct TerminalReporter {
 
 impl TerminalReporter {
     pub fn new(total_cases: u64, redactor: Arc<Redactor>, style: TerminalStyle) -> Self {
-        let bar = style.progress.then(|| progress_bar(total_cases, style.color));
+        let bar = style
+            .progress
+            .then(|| progress_bar(total_cases, style.color));
         Self {
             bar,
             redactor,
@@ -89,7 +95,10 @@ impl TerminalReporter {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
-        eprint!("{}", render_summary(report, &self.redactor, self.style.color));
+        eprint!(
+            "{}",
+            render_summary(report, &self.redactor, self.style.color)
+        );
     }
 
     fn print(&self, text: &str) {
@@ -157,7 +166,10 @@ pub fn render_summary(report: &RunReport, redactor: &Redactor, color: bool) -> S
         .unwrap_or(5);
     let mut out = String::from("\n");
     for (dialect, totals) in &per_dialect {
-        out.push_str(&format!("{}\n", totals_line(&text(dialect), *totals, width)));
+        out.push_str(&format!(
+            "{}\n",
+            totals_line(&text(dialect), *totals, width)
+        ));
     }
     let totals = report.totals();
     let duration = format_duration(report.meta.duration_ms);
@@ -171,7 +183,10 @@ pub fn render_summary(report: &RunReport, redactor: &Redactor, color: bool) -> S
     if !report.unrestored.is_empty() {
         out.push('\n');
         for line in unrestored_box(&report.unrestored) {
-            out.push_str(&format!("{}\n", paint(&text(&line), Style::new().red().bold(), color)));
+            out.push_str(&format!(
+                "{}\n",
+                paint(&text(&line), Style::new().red().bold(), color)
+            ));
         }
     }
     for note in &report.notes {
@@ -193,10 +208,16 @@ const BOX_EDGE: &str = "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
 /// The lines of the warning box, uncoloured and unredacted.
 fn unrestored_box(unrestored: &[Unrestored]) -> Vec<String> {
     let n = unrestored.len();
-    let (accounts, its) = if n == 1 { ("ACCOUNT", "its") } else { ("ACCOUNTS", "their") };
+    let (accounts, its) = if n == 1 {
+        ("ACCOUNT", "its")
+    } else {
+        ("ACCOUNTS", "their")
+    };
     let mut lines = vec![
         BOX_EDGE.to_owned(),
-        format!("!!! {n} {accounts} COULD NOT BE RESTORED: {its} password is no longer the original."),
+        format!(
+            "!!! {n} {accounts} COULD NOT BE RESTORED: {its} password is no longer the original."
+        ),
     ];
     for u in unrestored {
         lines.push("!!!".to_owned());
@@ -271,31 +292,63 @@ mod tests {
     #[case::not_a_tty(false, None, false)]
     fn detection(#[case] tty: bool, #[case] no_color: Option<&str>, #[case] fancy: bool) {
         let style = TerminalStyle::from_env(tty, no_color.map(OsStr::new), true);
-        assert_eq!((style.progress, style.color, style.verbose), (fancy, fancy, true));
+        assert_eq!(
+            (style.progress, style.color, style.verbose),
+            (fancy, fancy, true)
+        );
     }
 
     #[rstest]
     #[case::pass(0, PLAIN, None)]
     #[case::pass_verbose(0, VERBOSE, None)]
-    #[case::fail(1, PLAIN, Some("FAIL ocariot/wrong-type[old_password=123]: status: expected 400, got 204 <&>"))]
-    #[case::error(2, PLAIN, Some("ERROR openspecimen/missing-fields[newPassword]: connection refused"))]
+    #[case::fail(
+        1,
+        PLAIN,
+        Some("FAIL ocariot/wrong-type[old_password=123]: status: expected 400, got 204 <&>")
+    )]
+    #[case::error(
+        2,
+        PLAIN,
+        Some("ERROR openspecimen/missing-fields[newPassword]: connection refused")
+    )]
     #[case::skip_hidden(3, PLAIN, None)]
-    #[case::skip_verbose(3, VERBOSE, Some("SKIP openspecimen/forbidden-roles: no account for role `researcher`"))]
-    fn case_lines(#[case] index: usize, #[case] style: TerminalStyle, #[case] expected: Option<&str>) {
+    #[case::skip_verbose(
+        3,
+        VERBOSE,
+        Some("SKIP openspecimen/forbidden-roles: no account for role `researcher`")
+    )]
+    fn case_lines(
+        #[case] index: usize,
+        #[case] style: TerminalStyle,
+        #[case] expected: Option<&str>,
+    ) {
         assert_eq!(line(index, style).as_deref(), expected);
     }
 
     #[test]
     fn verbose_lists_other_reasons_redacted() {
         let text = line(1, VERBOSE).unwrap_or_default();
-        assert!(text.ends_with("\n    the server accepted old password ***"), "{text}");
+        assert!(
+            text.ends_with("\n    the server accepted old password ***"),
+            "{text}"
+        );
         assert!(!text.contains(testdata::OLD_PASSWORD));
     }
 
     #[test]
     fn colour_only_when_asked() {
-        let coloured = line(1, TerminalStyle { color: true, ..PLAIN }).unwrap_or_default();
-        assert!(coloured.contains('\u{1b}') && coloured.contains("FAIL"), "{coloured:?}");
+        let coloured = line(
+            1,
+            TerminalStyle {
+                color: true,
+                ..PLAIN
+            },
+        )
+        .unwrap_or_default();
+        assert!(
+            coloured.contains('\u{1b}') && coloured.contains("FAIL"),
+            "{coloured:?}"
+        );
         assert!(!line(1, PLAIN).unwrap_or_default().contains('\u{1b}'));
     }
 
@@ -310,23 +363,49 @@ mod tests {
     #[test]
     fn summary_totals_and_duration() {
         let text = render_summary(&testdata::report(), &testdata::redactor(), false);
-        assert!(text.contains("\nocariot       1 passed  1 failed  0 skipped  0 errors\n"), "{text}");
-        assert!(text.contains("\nopenspecimen  0 passed  0 failed  1 skipped  1 errors\n"), "{text}");
-        assert!(text.contains("\ntotal         1 passed  1 failed  1 skipped  1 errors  in 3.4 s\n"), "{text}");
+        assert!(
+            text.contains("\nocariot       1 passed  1 failed  0 skipped  0 errors\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\nopenspecimen  0 passed  0 failed  1 skipped  1 errors\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\ntotal         1 passed  1 failed  1 skipped  1 errors  in 3.4 s\n"),
+            "{text}"
+        );
     }
 
     #[test]
     fn summary_shouts_unrestored_accounts_and_redacts() {
         let text = render_summary(&testdata::report(), &testdata::redactor(), false);
-        assert!(text.contains(&format!("{BOX_EDGE}\n!!! 1 ACCOUNT COULD NOT BE RESTORED")), "{text}");
-        assert!(text.contains("!!! ocariot/edu1 (role educator): restore answered 401; password is now ***\n"), "{text}");
-        assert!(text.contains("!!!     journal: reports/restore-journal-1700000000.json"), "{text}");
-        assert!(text.contains("note: login failed for admin with token ***\n"), "{text}");
+        assert!(
+            text.contains(&format!("{BOX_EDGE}\n!!! 1 ACCOUNT COULD NOT BE RESTORED")),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "!!! ocariot/edu1 (role educator): restore answered 401; password is now ***\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("!!!     journal: reports/restore-journal-1700000000.json"),
+            "{text}"
+        );
+        assert!(
+            text.contains("note: login failed for admin with token ***\n"),
+            "{text}"
+        );
         for secret in testdata::SECRETS {
             assert!(!text.contains(secret), "{secret} in {text}");
         }
         let coloured = render_summary(&testdata::report(), &testdata::redactor(), true);
-        assert!(coloured.contains("\u{1b}[") && coloured.contains("!!!"), "{coloured}");
+        assert!(
+            coloured.contains("\u{1b}[") && coloured.contains("!!!"),
+            "{coloured}"
+        );
     }
 
     #[test]
@@ -340,7 +419,11 @@ mod tests {
 
     #[test]
     fn reporter_is_shared_across_threads() {
-        let reporter = Arc::new(TerminalReporter::new(40, Arc::new(testdata::redactor()), PLAIN));
+        let reporter = Arc::new(TerminalReporter::new(
+            40,
+            Arc::new(testdata::redactor()),
+            PLAIN,
+        ));
         let report = testdata::report();
         std::thread::scope(|scope| {
             for _ in 0..10 {

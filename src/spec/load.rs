@@ -143,7 +143,9 @@ fn merged_value(
     let file = tree.read(&format!("{name}/dialect.yaml"))?;
     let value: Value = file.parse_yaml()?;
     let Value::Object(map) = &value else {
-        return Err(file.error("expected a mapping at the top of the file").into());
+        return Err(file
+            .error("expected a mapping at the top of the file")
+            .into());
     };
     for key in map.keys() {
         if !TOP_LEVEL_KEYS.contains(&key.as_str()) {
@@ -156,7 +158,11 @@ fn merged_value(
                 .into());
         }
     }
-    match map.get("extends").and_then(Value::as_str).map(str::to_string) {
+    match map
+        .get("extends")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    {
         None => {
             // Typed parse for positions; the value is then used as is.
             file.parse_yaml::<Dialect>()?;

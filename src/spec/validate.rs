@@ -13,7 +13,9 @@ pub fn validate_dialect(d: &LoadedDialect) -> Vec<String> {
 
     for f in FIELDS {
         if !cp.fields.contains_key(*f) {
-            p.push(format!("change_password.fields: abstract field `{f}` is not placed"));
+            p.push(format!(
+                "change_password.fields: abstract field `{f}` is not placed"
+            ));
         }
     }
     for (name, place) in &cp.fields {
@@ -38,7 +40,9 @@ pub fn validate_dialect(d: &LoadedDialect) -> Vec<String> {
     }
     for v in variables_in(&spec.login.body) {
         if v != "username" && v != "password" {
-            p.push(format!("login.body: unknown template variable `{v}` (use username, password)"));
+            p.push(format!(
+                "login.body: unknown template variable `{v}` (use username, password)"
+            ));
         }
     }
     if !variables(&spec.auth.value).iter().any(|v| v == "token") {
@@ -117,7 +121,9 @@ fn check_outcome(d: &LoadedDialect, at: &str, out: &Outcome, p: &mut Vec<String>
             && t != "self"
             && t != "other"
         {
-            p.push(format!("{here}.target: `{t}` is neither `self` nor `other`"));
+            p.push(format!(
+                "{here}.target: `{t}` is neither `self` nor `other`"
+            ));
         }
         if !r.then.when.is_empty() {
             p.push(format!("{here}: refinements cannot nest `when`"));

@@ -54,10 +54,7 @@ pub async fn run(
 }
 
 /// Logs in as every seeded account with its original password; returns those that fail.
-pub async fn accounts_not_original(
-    dialect: &LoadedDialect,
-    server: &RunningServer,
-) -> Vec<String> {
+pub async fn accounts_not_original(dialect: &LoadedDialect, server: &RunningServer) -> Vec<String> {
     let http = pwconform::exec::Http::new(&server.base_url, &Default::default()).unwrap();
     let mut bad = Vec::new();
     for a in &server.accounts {
@@ -75,6 +72,14 @@ pub fn failures(run: &DialectRun) -> Vec<String> {
     run.cases
         .iter()
         .filter(|c| c.verdict != pwconform::result::Verdict::Pass)
-        .map(|c| format!("{}/{} [{:?}]: {}", c.dialect, c.id, c.verdict, c.reasons.join(" | ")))
+        .map(|c| {
+            format!(
+                "{}/{} [{:?}]: {}",
+                c.dialect,
+                c.id,
+                c.verdict,
+                c.reasons.join(" | ")
+            )
+        })
         .collect()
 }

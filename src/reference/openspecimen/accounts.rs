@@ -127,7 +127,12 @@ impl Account {
             .any(|h| h.matches(password))
     }
 
+    /// Setting the current password again (possible only where N = 0, or under a fault) adds no history
+    /// entry, so that putting the original back afterwards is never refused because of it.
     pub(crate) fn set_password(&mut self, password: &str) {
+        if self.password_matches(password) {
+            return;
+        }
         self.passwords.insert(0, Hashed::new(password));
         self.passwords.truncate(self.reuse_n.max(1));
     }
@@ -252,12 +257,16 @@ impl Store {
     }
 
     pub(crate) fn open_session(&mut self, user_id: i64) -> String {
+        let now = Instant::now();
+        // Forget expired sessions, so a long-running `serve` does not grow without bound.
+        self.sessions
+            .retain(|_, s| now.duration_since(s.last_used) <= SESSION_IDLE);
         let token = new_token();
         self.sessions.insert(
             token.clone(),
             Session {
                 user_id,
-                last_used: Instant::now(),
+                last_used: now,
             },
         );
         token

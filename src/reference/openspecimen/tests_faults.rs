@@ -182,3 +182,15 @@ async fn faults_leave_login_alone() -> TestResult {
     assert!(reply.is_json(), "{reply:?}");
     Ok(())
 }
+
+#[tokio::test]
+async fn lenient_reuse_rule_still_lets_the_runner_restore() -> TestResult {
+    let h = Harness::start("openspecimen", &["reuse-policy-skips-current"]).await?;
+    // The "same as current" case is accepted by the faulty server; the restore (current -> original,
+    // the same value) must be accepted too.
+    for _ in 0..2 {
+        assert_changed(&h.change_own(REUSE, REUSE.1).await?);
+    }
+    h.token(REUSE).await?;
+    Ok(())
+}
