@@ -196,7 +196,7 @@ mod tests {
     #[case(response(204, "application/json", GOOD), vec!["status: expected 400, got 204"])]
     #[case(response(400, "text/plain", GOOD), vec!["content-type: expected application/json, got text/plain"])]
     #[case(response(400, "application/json", "oops"),
-        vec!["body: expected a JSON body, got 4 bytes: oops (expected ident at line 1 column 2)"])]
+        vec!["body: expected a JSON body, got 4 bytes: oops (expected value at line 1 column 1)"])]
     #[case(response(400, "application/json", r#"{"code":"400","message":"Required fields were not provided..."}"#),
         vec![r#"schema: expected body valid against error.schema.json, got 1 schema error(s); at `/code`: "400" is not of type "integer" (keyword `type`, schema error.schema.json#/properties/code/type)"#])]
     #[case(response(400, "application/json", r#"{"code":400,"message":"other"}"#),

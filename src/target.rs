@@ -38,6 +38,10 @@ pub struct AccountEntry {
     /// The user id, when it cannot be read at login.
     #[serde(default)]
     pub id: Option<Value>,
+    /// What sets this account apart, e.g. `password-history` (its policy forbids reusing recent
+    /// passwords). Accounts with traits are used only by cases that `require` them.
+    #[serde(default)]
+    pub traits: Vec<String>,
 }
 
 /// One account the run may act as.
@@ -50,6 +54,7 @@ pub struct Account {
     pub password: Option<String>,
     pub token: Option<String>,
     pub id: Option<Value>,
+    pub traits: Vec<String>,
 }
 
 impl Account {
@@ -73,11 +78,57 @@ pub struct Target {
 }
 
 impl Target {
-    /// The `nth` account of `role`.
+    /// The `nth` plain account of `role` (accounts with traits are kept for cases requiring them).
     pub fn account(&self, role: &str, nth: usize) -> Option<usize> {
         self.accounts
             .iter()
-            .position(|a| a.role == role && a.nth == nth)
+            .enumerate()
+            .filter(|(_, a)| a.role == role && a.traits.is_empty())
+            .nth(nth)
+            .map(|(i, _)| i)
+    }
+
+    /// The first account of `role` that has every trait in `traits`.
+    pub fn account_with(&self, role: &str, traits: &[String]) -> Option<usize> {
+        self.accounts
+            .iter()
+            .position(|a| a.role == role && traits.iter().all(|t| a.traits.contains(t)))
+    }
+
+    /// Two placeholder accounts per role of `dialect` and one with `traits`, for planning without
+    /// a target.
+    pub fn stand_in(dialect: &crate::spec::LoadedDialect, traits: &[String]) -> Target {
+        let accounts = dialect
+            .spec
+            .roles
+            .keys()
+            .flat_map(|role| {
+                (0..2).map(move |nth| Account {
+                    role: role.clone(),
+                    nth,
+                    username: Some(format!("{role}{}", nth + 1)),
+                    password: Some("(password)".into()),
+                    token: None,
+                    id: None,
+                    traits: Vec::new(),
+                })
+            })
+            .chain(dialect.spec.roles.keys().map(|role| Account {
+                role: role.clone(),
+                nth: 2,
+                username: Some(format!("{role}-with-traits")),
+                password: Some("(password)".into()),
+                token: None,
+                id: None,
+                traits: traits.to_vec(),
+            }))
+            .collect();
+        Target {
+            base_url: "{target}".into(),
+            accounts,
+            allow_writes: false,
+            accounts_source: "the stand-in accounts".into(),
+        }
     }
 
     /// Accounts seeded by an embedded reference server.
@@ -94,6 +145,7 @@ impl Target {
                     password: Some(s.password.clone()),
                     token: None,
                     id: Some(s.id.clone()),
+                    traits: s.traits.clone(),
                 };
                 *nth += 1;
                 a
@@ -117,6 +169,17 @@ pub fn load_accounts(path: &Path) -> Result<AccountsFile, LoadError> {
         .map_err(|e| file.yaml_error(&e))?;
     for (role, list) in &parsed.accounts {
         for (i, a) in list.iter().enumerate() {
+            // `${VAR}` is expanded in plain scalars only; in quotes it would become a password.
+            let unexpanded = [&a.username, &a.password, &a.token]
+                .into_iter()
+                .flatten()
+                .any(|v| v.contains("${"));
+            if unexpanded {
+                return Err(file.error(format!(
+                    "accounts.{role}[{i}]: `${{VAR}}` inside quotes is not expanded; write it unquoted, \
+                     e.g. `password: ${{EDU1_PASSWORD}}`"
+                )));
+            }
             let login = a.username.is_some() && a.password.is_some();
             if !login && a.token.is_none() {
                 return Err(file.error(format!(
@@ -141,6 +204,7 @@ impl AccountsFile {
                     password: a.password,
                     token: a.token,
                     id: a.id,
+                    traits: a.traits,
                 })
             })
             .collect();
@@ -165,7 +229,7 @@ mod tests {
         unsafe { std::env::set_var("PWC_TEST_EDU2", "from-env") };
         writeln!(
             f,
-            "accounts:\n  educator:\n    - {{username: e1, password: p1}}\n    - {{username: e2, password: '${{PWC_TEST_EDU2}}'}}\n  child:\n    - {{token: t, id: abc}}"
+            "accounts:\n  educator:\n    - {{username: e1, password: p1}}\n    - username: e2\n      password: ${{PWC_TEST_EDU2}}\n  child:\n    - {{token: t, id: abc}}"
         )
         .unwrap();
         let target = load_accounts(f.path())
@@ -175,6 +239,27 @@ mod tests {
         assert_eq!(target.accounts[1].password.as_deref(), Some("from-env"));
         assert_eq!(target.accounts[1].label(), "educator#2 (e2)");
         assert_eq!(target.account("child", 0), Some(2));
+    }
+
+    #[test]
+    fn quoted_or_unset_variables_are_errors() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(
+            f,
+            "accounts:\n  a:\n    - {{username: e1, password: '${{X}}'}}"
+        )
+        .unwrap();
+        let e = load_accounts(f.path()).unwrap_err();
+        assert!(e.message.contains("write it unquoted"), "{e}");
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(
+            f,
+            "accounts:\n  a:\n    - username: e1\n      password: ${{PWC_SURELY_UNSET_VAR}}"
+        )
+        .unwrap();
+        let e = load_accounts(f.path()).unwrap_err();
+        assert!(e.to_string().contains("PWC_SURELY_UNSET_VAR"), "{e}");
+        assert_eq!(e.line, Some(4), "{e}");
     }
 
     #[test]

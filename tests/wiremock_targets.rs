@@ -26,6 +26,7 @@ fn target(base: &str) -> Target {
             password: Some(ORIGINAL.into()),
             token: Some(token.into()),
             id: Some(json!(ID)),
+            traits: Vec::new(),
         }],
         allow_writes: false,
         accounts_source: "the test".into(),

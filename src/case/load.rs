@@ -140,10 +140,10 @@ fn check_case(case: &Case) -> Vec<LoadError> {
             one_of(case, role, "role selector", ROLE_SELECTORS, &mut e);
         }
     }
-    if d.user_role.is_some() && d.user.as_ref().map(|u| u.value.as_str()) != Some("other") {
-        if let Some(ur) = &d.user_role {
-            e.push(case.error_at(ur, "`user_role` needs `user: other`"));
-        }
+    if let Some(ur) = &d.user_role
+        && d.user.as_ref().map(|u| u.value.as_str()) != Some("other")
+    {
+        e.push(case.error_at(ur, "`user_role` needs `user: other`"));
     }
     for f in &d.absent {
         one_of(case, f, "field", FIELDS, &mut e);

@@ -6,6 +6,14 @@ mod model;
 pub use load::{Case, check_against_dialects, load_cases};
 pub use model::*;
 
+/// Every trait some case requires, for stand-in accounts.
+pub fn all_traits(cases: &[Case]) -> Vec<String> {
+    let mut t: Vec<String> = cases.iter().flat_map(|c| c.def.requires.clone()).collect();
+    t.sort();
+    t.dedup();
+    t
+}
+
 /// Who sends the request: role selectors a case may use in `as` and `user_role`.
 pub const ROLE_SELECTORS: &[&str] = &[
     "@one",

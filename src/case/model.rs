@@ -38,6 +38,10 @@ pub struct CaseDef {
     /// Credential sent: `valid` (default), `none`, `malformed`, `foreign` (right shape, wrong signer).
     #[serde(default)]
     pub auth: Option<Spanned<String>>,
+    /// Traits the acting account must have (e.g. `password-history`); such accounts are used only
+    /// by cases that require them.
+    #[serde(default)]
+    pub requires: Vec<String>,
     /// Abstract fields left out of the request.
     #[serde(default)]
     pub absent: Vec<Spanned<String>>,

@@ -2,6 +2,7 @@
 //! target and assertion problems apart (see [`Exit`]).
 
 mod lint;
+mod plan;
 mod restore;
 mod run;
 mod serve;
@@ -54,6 +55,8 @@ pub enum Command {
     Run(RunArgs),
     /// Check case files and dialect specs without sending anything.
     Lint(SourceArgs),
+    /// Print every request a run would send, in order, without sending anything.
+    Plan(PlanArgs),
     /// Start a dialect's reference server and print its accounts.
     Serve(ServeArgs),
     /// Put back the passwords a killed or failed run left changed, from its journal.
@@ -133,6 +136,27 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Dialect(s) to plan (default: all).
+    #[arg(long = "dialect", value_name = "NAME")]
+    pub dialects: Vec<String>,
+    /// Accounts file, to plan with its roles and accounts (default: two stand-ins per role).
+    #[arg(long, value_name = "FILE")]
+    pub accounts: Option<PathBuf>,
+    /// Base URL shown in the requests.
+    #[arg(long, value_name = "URL")]
+    pub target: Option<String>,
+    /// Only steps whose id contains this text (repeatable).
+    #[arg(long = "filter", value_name = "TEXT")]
+    pub filters: Vec<String>,
+    /// One JSON object per step instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct RestoreArgs {
     /// The journal a run wrote (default location: reports/restore-journal.jsonl).
     #[arg(
@@ -191,6 +215,7 @@ pub fn main() -> ExitCode {
         match cli.command {
             Command::Run(args) => run::run(args).await,
             Command::Lint(args) => lint::lint(&args),
+            Command::Plan(args) => plan::plan(&args),
             Command::Serve(args) => serve::serve(args).await,
             Command::Restore(args) => restore::restore(args).await,
         }

@@ -97,6 +97,7 @@ async fn restore_one(
         password: Some(last.original.clone()),
         token: None,
         id: last.user_id.clone(),
+        traits: Vec::new(),
     });
     state.password = None;
     let mut log = Vec::new();

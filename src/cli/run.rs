@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use super::setup::load_inputs;
 use super::{Exit, RunArgs};
 use crate::exec::journal::Journal;
-use crate::exec::{HttpOptions, Observer, RunOptions, Secrets, is_loopback, run_plan};
+use crate::exec::{HttpOptions, Observer, RunContext, RunOptions, Secrets, is_loopback, run_plan};
 use crate::plan::{Plan, build_plan};
 use crate::redact::Redactor;
 use crate::reference::{self, RunningServer};
@@ -91,7 +91,7 @@ pub async fn run(args: RunArgs) -> Exit {
         };
         let source = args.accounts.clone().unwrap_or_default();
         let target = file.into_target(&base, &source);
-        if !is_loopback(&target.base_url) && !(args.allow_writes || target.allow_writes) {
+        if !is_loopback(&target.base_url) && !args.allow_writes && !target.allow_writes {
             eprintln!(
                 "error: {} is not this machine, and a run changes real passwords there.\n\
                  Nothing was sent. Consent with --allow-writes (or `allow_writes: true` in the accounts file).",
@@ -165,17 +165,14 @@ pub async fn run(args: RunArgs) -> Exit {
     let stop = Arc::new(AtomicBool::new(false));
     let watcher = tokio::spawn(stop_on_signal(stop.clone()));
     for job in &jobs {
-        let run = run_plan(
-            &job.plan,
-            &job.dialect,
-            &job.target,
-            &options,
-            &observer,
-            &secrets,
-            journal.as_ref(),
-            &stop,
-        )
-        .await;
+        let ctx = RunContext {
+            options: &options,
+            observer: &observer,
+            secrets: &secrets,
+            journal: journal.as_ref(),
+            stop: &stop,
+        };
+        let run = run_plan(&job.plan, &job.dialect, &job.target, &ctx).await;
         report.cases.extend(run.cases);
         report.unrestored.extend(run.unrestored);
         report.notes.extend(run.notes);

@@ -17,7 +17,7 @@ use serde_json::Value;
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Record {
-    Open(Entry),
+    Open(Box<Entry>),
     Closed { id: u64 },
 }
 
@@ -98,7 +98,7 @@ impl Journal {
     pub fn open(&self, mut entry: Entry) -> Result<u64, String> {
         entry.id = self.next.fetch_add(1, Ordering::SeqCst);
         let id = entry.id;
-        self.append(&Record::Open(entry))?;
+        self.append(&Record::Open(Box::new(entry)))?;
         if let Ok(mut open) = self.open.lock() {
             open.push(id);
         }
@@ -155,7 +155,7 @@ pub fn open_entries(path: &Path) -> Result<Vec<Entry>, String> {
             continue;
         }
         match serde_json::from_str::<Record>(&line) {
-            Ok(Record::Open(e)) => open.push(e),
+            Ok(Record::Open(e)) => open.push(*e),
             Ok(Record::Closed { id }) => open.retain(|e| e.id != id),
             // A line cut by a crash mid-write is the last one; everything before it stands.
             Err(e) => {

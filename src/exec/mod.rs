@@ -80,17 +80,30 @@ pub struct DialectRun {
     pub notes: Vec<String>,
 }
 
+/// What a run shares across its dialects: options, where progress goes, secrets seen, the restore
+/// journal and the stop flag (Ctrl-C).
+pub struct RunContext<'a> {
+    pub options: &'a RunOptions,
+    pub observer: &'a dyn Observer,
+    pub secrets: &'a Secrets,
+    pub journal: Option<&'a Journal>,
+    pub stop: &'a AtomicBool,
+}
+
 /// Runs every step of `plan` against `target`.
 pub async fn run_plan(
     plan: &Plan,
     dialect: &LoadedDialect,
     target: &Target,
-    options: &RunOptions,
-    observer: &dyn Observer,
-    secrets: &Secrets,
-    journal: Option<&Journal>,
-    stop: &AtomicBool,
+    ctx: &RunContext<'_>,
 ) -> DialectRun {
+    let RunContext {
+        options,
+        observer,
+        secrets,
+        journal,
+        stop,
+    } = *ctx;
     let http = match Http::new(&target.base_url, &options.http) {
         Ok(h) => h,
         Err(e) => {
@@ -119,6 +132,7 @@ pub async fn run_plan(
     };
     let states = &states;
     let env = &env;
+    let health = &Health::default();
     let mut outcomes: Vec<(usize, CaseResult, Option<Unrestored>)> =
         futures::stream::iter(plan.steps.iter().enumerate())
             .map(|(order, step)| async move {
@@ -129,7 +143,12 @@ pub async fn run_plan(
                         held.states.push((i, m.lock().await));
                     }
                 }
-                let (result, unrestored) = run_step(env, step, &mut held).await;
+                let (result, unrestored) = if health.looks_down() {
+                    (health.skipped(step), None)
+                } else {
+                    run_step(env, step, &mut held).await
+                };
+                health.record(&result);
                 observer.on_case(&result);
                 (order, result, unrestored)
             })
@@ -186,6 +205,68 @@ async fn verify_accounts(
                 reason: format!("its original password no longer works after the run: {e}"),
                 journal: env.journal.map(|j| j.path().display().to_string()),
             }),
+        }
+    }
+}
+
+/// Whether the target answers at all. When the first requests of a run all fail at the transport
+/// level and none is answered, the rest are not sent: one clear verdict instead of N timeouts.
+#[derive(Default)]
+struct Health {
+    answered: std::sync::atomic::AtomicUsize,
+    unanswered: std::sync::atomic::AtomicUsize,
+    first_error: Mutex<Option<String>>,
+}
+
+impl Health {
+    /// Requests that fail before the run gives up on a target that never answered.
+    const GIVE_UP_AFTER: usize = 3;
+
+    fn record(&self, case: &CaseResult) {
+        use std::sync::atomic::Ordering::SeqCst;
+        for e in &case.exchanges {
+            if e.response.is_some() {
+                self.answered.fetch_add(1, SeqCst);
+            } else {
+                self.unanswered.fetch_add(1, SeqCst);
+                if let Ok(mut first) = self.first_error.lock()
+                    && first.is_none()
+                {
+                    *first = e.error.clone();
+                }
+            }
+        }
+    }
+
+    fn looks_down(&self) -> bool {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.answered.load(SeqCst) == 0 && self.unanswered.load(SeqCst) >= Self::GIVE_UP_AFTER
+    }
+
+    fn skipped(&self, step: &crate::plan::Step) -> CaseResult {
+        let why = self
+            .first_error
+            .lock()
+            .ok()
+            .and_then(|f| f.clone())
+            .unwrap_or_default();
+        CaseResult {
+            dialect: step.dialect.clone(),
+            id: step.id.clone(),
+            title: step.title.clone(),
+            theme: step.theme.clone(),
+            tags: step.tags.clone(),
+            expected_outcome: step.expect.outcome.clone(),
+            verdict: Verdict::Error,
+            reasons: vec![format!(
+                "not sent: the target answered none of the first {} requests ({why})",
+                Self::GIVE_UP_AFTER
+            )],
+            checks: Vec::new(),
+            exchanges: Vec::new(),
+            changed_account: None,
+            duration_ms: 0,
+            doc: step.expect.doc.clone(),
         }
     }
 }

@@ -113,23 +113,6 @@ async fn change_own(
     status
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rstest::rstest;
-
-    #[rstest]
-    #[case(Some(json!("New-1")), vec!["New-1", "new-1", "orig"])]
-    #[case(Some(json!(" pad ")), vec![" pad ", "pad", "orig"])]
-    #[case(Some(json!(123)), vec!["123", "orig"])]
-    #[case(Some(json!("")), vec!["", "orig"])]
-    #[case(Some(json!(null)), vec!["null", "orig"])]
-    #[case(None, vec!["orig"])]
-    fn candidate_passwords(#[case] sent: Option<Value>, #[case] expected: Vec<&str>) {
-        assert_eq!(candidates(sent.as_ref(), "orig"), expected);
-    }
-}
-
 /// After the last step: an account the run sent a new password to must log in with its original
 /// one. This catches a server that changed a password while answering an error, and a request
 /// whose answer never came. If the login fails, every password sent to it is tried, newest first.
@@ -163,5 +146,22 @@ pub async fn verify_original(
             restore(http, dialect, state, &tries, log).await.map(|_| ())
         }
         LoginResult::Failed(e) => Err(format!("cannot check its password: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case(Some(json!("New-1")), vec!["New-1", "new-1", "orig"])]
+    #[case(Some(json!(" pad ")), vec![" pad ", "pad", "orig"])]
+    #[case(Some(json!(123)), vec!["123", "orig"])]
+    #[case(Some(json!("")), vec!["", "orig"])]
+    #[case(Some(json!(null)), vec!["null", "orig"])]
+    #[case(None, vec!["orig"])]
+    fn candidate_passwords(#[case] sent: Option<Value>, #[case] expected: Vec<&str>) {
+        assert_eq!(candidates(sent.as_ref(), "orig"), expected);
     }
 }

@@ -155,7 +155,30 @@ async fn execute(
         result.reasons.push(format!("not sent: {e}"));
         return None;
     }
-    let exchange = env.http.send("case", request).await;
+    let mut exchange = env.http.send("case", request).await;
+    if needs_fresh_session(step, &exchange)
+        && let Some(state) = held.get(actor)
+        && state.account.username.is_some()
+    {
+        // The token may have expired: log in again, once, and send the case again. A 401 means the
+        // change was not made, so sending it twice cannot change a password twice.
+        state.token = None;
+        let relogin = ensure_session(env.http, env.dialect, state, &mut result.exchanges).await;
+        if let (Ok(()), Some(token)) = (relogin, state.token.clone()) {
+            env.secrets.add(Some(&token));
+            if let Ok(again) = render_request(
+                env.http,
+                env.dialect,
+                &step.request,
+                &vars,
+                &token,
+                step.auth,
+            ) {
+                result.exchanges.push(exchange);
+                exchange = env.http.send("case (after logging in again)", again).await;
+            }
+        }
+    }
     let Some(response) = exchange.response.clone() else {
         result.verdict = Verdict::Error;
         result.reasons.push(format!(
@@ -169,16 +192,12 @@ async fn execute(
     result.checks = check_response(&step.expect, &response);
     result.reasons = reasons(&result.checks);
 
-    let Some(target) = step.target_account() else {
-        return None;
-    };
+    let target = step.target_account()?;
     if !(200..300).contains(&response.status) {
         return None;
     }
     // The server accepted a change of the target's password.
-    let Some(state) = held.get(target) else {
-        return None;
-    };
+    let state = held.get(target)?;
     result.changed_account = Some(state.account.label());
     if step.expect.expects_success() && result.reasons.is_empty() {
         prove_change(env, state, sent.as_ref(), result).await;
@@ -210,6 +229,13 @@ async fn execute(
             })
         }
     }
+}
+
+/// A valid credential answered 401 where the contract expects something else.
+fn needs_fresh_session(step: &Step, exchange: &crate::result::Exchange) -> bool {
+    step.auth == crate::plan::AuthMode::Valid
+        && exchange.response.as_ref().is_some_and(|r| r.status == 401)
+        && !step.expect.status.contains(&401)
 }
 
 /// Writes what the account may have after this request to the journal, before it is sent.

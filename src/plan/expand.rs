@@ -56,8 +56,22 @@ fn no_account(target: &Target, role: &str, nth: usize) -> String {
 
 fn targets_for(case: &Case, dialect: &LoadedDialect, target: &Target, role: &str) -> Vec<Who> {
     let d = &case.def;
-    let actor = target.account(role, 0);
-    let mut skip = actor.is_none().then(|| no_account(target, role, 0));
+    let actor = if d.requires.is_empty() {
+        target.account(role, 0)
+    } else {
+        target.account_with(role, &d.requires)
+    };
+    let mut skip = actor.is_none().then(|| {
+        if d.requires.is_empty() {
+            no_account(target, role, 0)
+        } else {
+            format!(
+                "needs an account of role `{role}` with trait(s) {}, and {} has none",
+                d.requires.join(", "),
+                target.accounts_source
+            )
+        }
+    });
     let user = d.user.as_ref().map_or("self", |u| u.value.as_str());
     let literal = |v: &Value| Who {
         actor,

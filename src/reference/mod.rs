@@ -24,6 +24,9 @@ pub struct SeedAccount {
     pub password: String,
     /// The user id with the JSON type the API uses.
     pub id: Value,
+    /// What sets this account apart (e.g. `password-history`: its policy forbids reusing recent
+    /// passwords). Accounts with traits are used only by cases that `require` them.
+    pub traits: Vec<String>,
 }
 
 /// A realistic bug the server can be told to have.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use pwconform::assets::Tree;
 use pwconform::case::{Case, load_cases};
-use pwconform::exec::{DialectRun, LoginResult, Quiet, RunOptions, Secrets, run_plan};
+use pwconform::exec::{DialectRun, LoginResult, Quiet, RunContext, RunOptions, Secrets, run_plan};
 use pwconform::plan::{Step, build_plan};
 use pwconform::reference::{self, RunningServer};
 use pwconform::spec::{LoadedDialect, load_dialect};
@@ -42,15 +42,14 @@ pub async fn run(
     let mut plan = build_plan(&cases(), dialect, target);
     plan.steps.retain(|s| keep(s));
     assert!(!plan.steps.is_empty(), "the filter kept no step");
-    run_plan(
-        &plan,
-        dialect,
-        target,
-        &RunOptions::default(),
-        &Quiet,
-        &Secrets::default(),
-    )
-    .await
+    let ctx = RunContext {
+        options: &RunOptions::default(),
+        observer: &Quiet,
+        secrets: &Secrets::default(),
+        journal: None,
+        stop: &std::sync::atomic::AtomicBool::new(false),
+    };
+    run_plan(&plan, dialect, target, &ctx).await
 }
 
 /// Logs in as every seeded account with its original password; returns those that fail.

@@ -200,6 +200,7 @@ impl From<&Account> for SeedAccount {
             username: a.username.clone(),
             password: a.password.clone(),
             id: Value::String(a.id.clone()),
+            traits: Vec::new(),
         }
     }
 }

@@ -218,6 +218,13 @@ impl Store {
                     username: s.login.to_string(),
                     password: s.password.to_string(),
                     id: json!(s.id),
+                    // Restoring this account after a change can be refused by its own policy,
+                    // so only the case about that policy may use it.
+                    traits: if s.reuse_n > 0 {
+                        vec!["password-history".to_string()]
+                    } else {
+                        Vec::new()
+                    },
                 });
             }
         }
