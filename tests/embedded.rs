@@ -93,3 +93,30 @@ async fn a_change_that_does_not_happen_is_caught_by_login() {
         Vec::<String>::new()
     );
 }
+
+/// A server behaving like the older wiki text (route with the id in the path, 401 for no rights,
+/// 404 for no such user) fails the current dialect's `forbidden` and `user_not_found` cases, and
+/// the `openspecimen-legacy` dialect, a few lines extending `openspecimen`, passes them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_legacy_server_fails_the_current_dialect_and_passes_the_legacy_one() {
+    let server = common::server("openspecimen-legacy", &[]).await;
+    let target = Target::from_seed(&server.base_url, &server.accounts);
+    let about = |s: &pwconform::plan::Step| {
+        s.expect.outcome == "forbidden" || s.expect.outcome == "user_not_found"
+    };
+    let current = common::run(&common::dialect("openspecimen"), &target, about).await;
+    assert!(current.cases.len() >= 3);
+    for c in &current.cases {
+        assert_eq!(c.verdict, Verdict::Fail, "{}: {:?}", c.id, c.reasons);
+    }
+    let legacy = common::run(&common::dialect("openspecimen-legacy"), &target, about).await;
+    assert_eq!(legacy.cases.len(), current.cases.len());
+    assert_eq!(common::failures(&legacy), Vec::<String>::new());
+    let statuses: Vec<u16> = legacy
+        .cases
+        .iter()
+        .filter_map(|c| c.exchanges.iter().find(|e| e.purpose == "case"))
+        .filter_map(|e| e.response.as_ref().map(|r| r.status))
+        .collect();
+    assert!(statuses.contains(&401) && statuses.contains(&404), "{statuses:?}");
+}

@@ -13,10 +13,11 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const ID: &str = "5a62be07de34500146d9c544";
 const ORIGINAL: &str = "Original-pass-1";
+/// A token is given, so no login is needed; the claims only matter to the server.
+const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI1YTYyYmUwN2RlMzQ1MDAxNDZkOWM1NDQifQ.c2ln";
 
 fn target(base: &str) -> Target {
-    // A token is given, so no login is needed; the claims only matter to the server.
-    let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI1YTYyYmUwN2RlMzQ1MDAxNDZkOWM1NDQifQ.c2ln";
+    let token = TOKEN;
     Target {
         base_url: base.to_string(),
         accounts: vec![Account {
@@ -113,6 +114,14 @@ async fn accepted_empty_new_password_is_failed_and_restored() {
         .expect(1)
         .mount(&server)
         .await;
+    // The end-of-run check logs in with the original password: it works, so nothing more is sent.
+    Mock::given(method("POST"))
+        .and(path_regex("^/v1/auth$"))
+        .and(body_partial_json(json!({"password": ORIGINAL})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": TOKEN})))
+        .expect(1)
+        .mount(&server)
+        .await;
     let d = common::dialect("ocariot");
     let run = common::run(&d, &target(&server.uri()), |s| s.id == "empty-new-password").await;
     let case = &run.cases[0];
@@ -165,5 +174,40 @@ async fn unreachable_target_gives_error_verdicts() {
         run.cases[0].reasons[0].contains("could not connect"),
         "{:?}",
         run.cases[0].reasons
+    );
+}
+
+/// A login that is rejected is tried once per run, whatever number of cases need the account
+/// (lockout policies count failed logins); those cases get an error verdict naming the login.
+#[tokio::test]
+async fn a_rejected_login_is_never_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path_regex("^/v1/auth$"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"code": 401, "message": "Invalid username or password!"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut t = target(&server.uri());
+    t.accounts[0].token = None;
+    let d = common::dialect("ocariot");
+    let run = common::run(&d, &t, |s| s.id.ends_with("[admin]")).await;
+    assert!(run.cases.len() >= 3);
+    for c in &run.cases {
+        assert_eq!(c.verdict, Verdict::Error, "{}", c.id);
+        assert!(c.reasons[0].contains("login as admin#1 (admin1) failed: login answered 401"), "{:?}", c.reasons);
+    }
+    // MockServer verifies `expect(1)` when dropped.
+}
+
+/// Cases needing a role the accounts file lacks are skipped with that reason, not failed.
+#[tokio::test]
+async fn cases_for_a_missing_role_are_skipped_with_the_reason() {
+    let d = common::dialect("ocariot");
+    let run = common::run(&d, &target("http://127.0.0.1:9"), |s| s.id == "change-own-password[educator]").await;
+    assert_eq!(run.cases[0].verdict, Verdict::Skip);
+    assert_eq!(
+        run.cases[0].reasons,
+        vec!["needs an account of role `educator`, and the test has none"]
     );
 }
