@@ -60,9 +60,22 @@ pub async fn run(args: RunArgs) -> Exit {
 
     let mut jobs = Vec::new();
     if args.embedded {
+        // Fault names are per dialect: each applies where it is known, and must be known somewhere.
+        let known = |d: &LoadedDialect, f: &str| {
+            reference::known_faults(d.name()).is_ok_and(|list| list.iter().any(|k| k.name == f))
+        };
+        for f in &args.faults {
+            if !inputs.dialects.iter().any(|d| known(d, f)) {
+                eprintln!(
+                    "error: no dialect of this run knows the fault `{f}`; list them with `pwconform serve DIALECT --fault list`"
+                );
+                return Exit::BadInput;
+            }
+        }
         for d in &inputs.dialects {
             let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-            let server = match reference::start(d.name(), addr, &args.faults).await {
+            let faults: Vec<String> = args.faults.iter().filter(|f| known(d, f)).cloned().collect();
+            let server = match reference::start(d.name(), addr, &faults).await {
                 Ok(s) => s,
                 Err(e) => {
                     eprintln!("error: {e}");
