@@ -118,5 +118,8 @@ async fn a_legacy_server_fails_the_current_dialect_and_passes_the_legacy_one() {
         .filter_map(|c| c.exchanges.iter().find(|e| e.purpose == "case"))
         .filter_map(|e| e.response.as_ref().map(|r| r.status))
         .collect();
-    assert!(statuses.contains(&401) && statuses.contains(&404), "{statuses:?}");
+    assert!(
+        statuses.contains(&401) && statuses.contains(&404),
+        "{statuses:?}"
+    );
 }

@@ -184,7 +184,10 @@ async fn a_rejected_login_is_never_retried() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path_regex("^/v1/auth$"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"code": 401, "message": "Invalid username or password!"})))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"code": 401, "message": "Invalid username or password!"})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -195,7 +198,11 @@ async fn a_rejected_login_is_never_retried() {
     assert!(run.cases.len() >= 3);
     for c in &run.cases {
         assert_eq!(c.verdict, Verdict::Error, "{}", c.id);
-        assert!(c.reasons[0].contains("login as admin#1 (admin1) failed: login answered 401"), "{:?}", c.reasons);
+        assert!(
+            c.reasons[0].contains("login as admin#1 (admin1) failed: login answered 401"),
+            "{:?}",
+            c.reasons
+        );
     }
     // MockServer verifies `expect(1)` when dropped.
 }
@@ -204,7 +211,10 @@ async fn a_rejected_login_is_never_retried() {
 #[tokio::test]
 async fn cases_for_a_missing_role_are_skipped_with_the_reason() {
     let d = common::dialect("ocariot");
-    let run = common::run(&d, &target("http://127.0.0.1:9"), |s| s.id == "change-own-password[educator]").await;
+    let run = common::run(&d, &target("http://127.0.0.1:9"), |s| {
+        s.id == "change-own-password[educator]"
+    })
+    .await;
     assert_eq!(run.cases[0].verdict, Verdict::Skip);
     assert_eq!(
         run.cases[0].reasons,

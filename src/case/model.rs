@@ -49,6 +49,10 @@ pub struct CaseDef {
     /// `{{ new_password }}`.
     #[serde(default)]
     pub body: Option<Spanned<IndexMap<String, Value>>>,
+    /// Keys that are no field of any API (e.g. `unexpected_field: x`), added to the JSON body as
+    /// they are: documented contracts ignore unknown fields.
+    #[serde(default)]
+    pub extra: IndexMap<String, Value>,
     /// One field with several values: one case each.
     #[serde(default)]
     pub vary: Option<Vary>,

@@ -5,6 +5,7 @@ mod lint;
 mod plan;
 mod restore;
 mod run;
+mod selftest;
 mod serve;
 mod setup;
 
@@ -61,6 +62,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Put back the passwords a killed or failed run left changed, from its journal.
     Restore(RestoreArgs),
+    /// Run the suite against each embedded server, faithful and with each fault: the kill matrix.
+    Selftest(SelftestArgs),
 }
 
 /// Where cases and specs come from.
@@ -133,6 +136,24 @@ pub struct RunArgs {
     /// Print every reason of each failing case, and skipped cases.
     #[arg(long, short)]
     pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SelftestArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Dialect(s) to test (default: every dialect that extends no other).
+    #[arg(long = "dialect", value_name = "NAME")]
+    pub dialects: Vec<String>,
+    /// Only these faults (repeatable; default: all).
+    #[arg(long = "fault", value_name = "NAME")]
+    pub faults: Vec<String>,
+    /// Fault servers run at once (at most 4).
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub jobs: usize,
+    /// Write the kill matrix as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -218,6 +239,7 @@ pub fn main() -> ExitCode {
             Command::Plan(args) => plan::plan(&args),
             Command::Serve(args) => serve::serve(args).await,
             Command::Restore(args) => restore::restore(args).await,
+            Command::Selftest(args) => selftest::selftest(&args).await,
         }
     });
     exit.into()

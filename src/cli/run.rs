@@ -1,12 +1,12 @@
 //! `pwconform run`: load, plan, execute per dialect, report, and pick the exit code.
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::setup::load_inputs;
 use super::{Exit, RunArgs};
+use crate::embedded::prepare;
 use crate::exec::journal::Journal;
 use crate::exec::{HttpOptions, Observer, RunContext, RunOptions, Secrets, is_loopback, run_plan};
 use crate::plan::{Plan, build_plan};
@@ -73,22 +73,25 @@ pub async fn run(args: RunArgs) -> Exit {
             }
         }
         for d in &inputs.dialects {
-            let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-            let faults: Vec<String> = args.faults.iter().filter(|f| known(d, f)).cloned().collect();
-            let server = match reference::start(d.name(), addr, &faults).await {
-                Ok(s) => s,
+            let faults: Vec<String> = args
+                .faults
+                .iter()
+                .filter(|f| known(d, f))
+                .cloned()
+                .collect();
+            let keep = |s: &crate::plan::Step| keep_step(s, &args.filters);
+            let job = match prepare(d, &inputs.cases, &faults, &keep).await {
+                Ok(j) => j,
                 Err(e) => {
                     eprintln!("error: {e}");
                     return Exit::BadInput;
                 }
             };
-            let target = Target::from_seed(&server.base_url, &server.accounts);
-            let plan = filtered_plan(&inputs.cases, d, &target, &args.filters);
             jobs.push(Job {
                 dialect: d.clone(),
-                target,
-                plan,
-                _server: Some(server),
+                target: job.target,
+                plan: job.plan,
+                _server: Some(job.server),
             });
         }
     } else {
@@ -251,11 +254,13 @@ fn filtered_plan(
     filters: &[String],
 ) -> Plan {
     let mut plan = build_plan(cases, d, target);
-    if !filters.is_empty() {
-        plan.steps
-            .retain(|s| filters.iter().any(|f| s.id.contains(f.as_str())));
-    }
+    plan.steps.retain(|s| keep_step(s, filters));
     plan
+}
+
+/// `--filter`: a step is kept when its id contains any of the texts (all when none is given).
+fn keep_step(step: &crate::plan::Step, filters: &[String]) -> bool {
+    filters.is_empty() || filters.iter().any(|f| step.id.contains(f.as_str()))
 }
 
 /// Every secret known now: account passwords, tokens, the dialects' credential headers.

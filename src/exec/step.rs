@@ -199,8 +199,10 @@ async fn execute(
     // The server accepted a change of the target's password.
     let state = held.get(target)?;
     result.changed_account = Some(state.account.label());
-    if step.expect.expects_success() && result.reasons.is_empty() {
-        prove_change(env, state, sent.as_ref(), result).await;
+    let own = step.actor == Some(target);
+    let proving = step.expect.expects_success() && result.reasons.is_empty();
+    if proving {
+        prove_change(env, state, sent.as_ref(), own, result).await;
     } else {
         result.reasons.push(format!(
             "the server accepted this request ({}), so {}'s password may have changed; restoring it",
@@ -210,7 +212,14 @@ async fn execute(
     }
     let original = state.original.clone().unwrap_or_default();
     let tries = candidates(sent.as_ref(), &original);
-    match restore(env.http, env.dialect, state, &tries, &mut result.exchanges).await {
+    let before = result.exchanges.len();
+    let restored = restore(env.http, env.dialect, state, &tries, &mut result.exchanges).await;
+    if proving && own && env.dialect.spec.auth.session_survives_own_change {
+        let restore_log = result.exchanges.split_off(before);
+        check_session_survived(&restore_log, result);
+        result.exchanges.extend(restore_log);
+    }
+    match restored {
         Ok(_) => {
             close_journal(env, state);
             None
@@ -250,6 +259,7 @@ fn journal_before_send(
     };
     let tries = candidates(sent, &original);
     for t in &tries {
+        env.secrets.add(Some(t));
         if *t != original && !state.sent.contains(t) {
             state.sent.push(t.clone());
         }
@@ -292,10 +302,34 @@ fn sent_new_password(step: &Step, vars: &dyn Fn(&str) -> Option<Value>) -> Optio
 }
 
 /// The change was accepted: logging in with the new password must work, with the old one fail.
+/// The restore after an own change is sent with the session that made the change: the contract
+/// says it stays valid, so a 401 there is a failure of the case.
+fn check_session_survived(restore_log: &[crate::result::Exchange], result: &mut CaseResult) {
+    let first = restore_log
+        .iter()
+        .find(|e| e.purpose == "restore")
+        .and_then(|e| e.response.as_ref())
+        .map(|r| r.status);
+    if first == Some(401) {
+        let line = "session after the change: expected the session that changed its own password to stay valid, got 401";
+        result.reasons.push(line.to_string());
+        result.checks.push(CheckResult {
+            name: "session after the change".into(),
+            passed: false,
+            expected: "still valid".into(),
+            actual: "401".into(),
+            details: Vec::new(),
+        });
+    }
+}
+
+/// The change was accepted: logging in with the new password must work, with the old one fail;
+/// after someone else's change, where the dialect says so, the login must demand a reset.
 async fn prove_change(
     env: &StepEnv<'_>,
     state: &mut AccountState,
     sent: Option<&Value>,
+    own: bool,
     result: &mut CaseResult,
 ) {
     let username = state.account.username.clone().unwrap_or_default();
@@ -322,13 +356,31 @@ async fn prove_change(
     match login(env.http, env.dialect, &username, new, &mut result.exchanges).await {
         LoginResult::Session { token, .. } => {
             env.secrets.add(Some(&token));
-            state.token = Some(token);
+            // After an own change the restore goes through the session that made it (see
+            // `check_session_survived`); after someone else's, the target's old one is gone.
+            if !own {
+                state.token = Some(token);
+            }
             check(
                 "login with the new password",
                 true,
                 "accepted",
                 "accepted".into(),
             );
+            let forced = env
+                .dialect
+                .spec
+                .reset
+                .as_ref()
+                .is_some_and(|r| r.forced_after_change_by_other);
+            if forced && !own {
+                check(
+                    "forced reset after another user's change",
+                    false,
+                    "the next login demands a password reset",
+                    "a normal session".into(),
+                );
+            }
         }
         LoginResult::MustReset { reset_token } => {
             state.reset_token = Some(reset_token);

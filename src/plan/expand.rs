@@ -1,8 +1,6 @@
 //! One case -> its concrete steps: role selectors, `user: other` targets and `vary` values expand
 //! into one step each, and abstract fields are placed where the dialect puts them.
 
-use std::sync::Arc;
-
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
@@ -138,7 +136,7 @@ fn value_label(v: &Value) -> String {
 }
 
 /// Expands one case into the steps it stands for on `dialect`.
-pub fn expand_case(case: &Case, dialect: &Arc<LoadedDialect>, target: &Target) -> Vec<Step> {
+pub fn expand_case(case: &Case, dialect: &LoadedDialect, target: &Target) -> Vec<Step> {
     let d = &case.def;
     let selector = d.actor.as_ref().map_or("@one", |a| a.value.as_str());
     let (roles, named) = resolve_roles(selector, dialect);
@@ -170,7 +168,7 @@ pub fn expand_case(case: &Case, dialect: &Arc<LoadedDialect>, target: &Target) -
 
 fn build_step(
     case: &Case,
-    dialect: &Arc<LoadedDialect>,
+    dialect: &LoadedDialect,
     who: &Who,
     variant: Option<&(String, Value)>,
     id: String,
@@ -201,9 +199,15 @@ fn build_step(
 
     let subject = subject_of(cp.fields.keys(), variant, &overrides, &absent, &fields, who);
     let (path, query, body) = place_fields(dialect, &fields);
-    let body = match &d.raw_body {
-        Some(raw) => BodyPlan::Raw(raw.clone()),
-        None => body,
+    let body = match (&d.raw_body, body) {
+        (Some(raw), _) => BodyPlan::Raw(raw.clone()),
+        (None, BodyPlan::Json(Value::Object(mut map))) => {
+            for (k, v) in &d.extra {
+                map.insert(k.clone(), v.clone());
+            }
+            BodyPlan::Json(Value::Object(map))
+        }
+        (None, other) => other,
     };
 
     let expect_src = spec_expect(case, dialect);

@@ -7,8 +7,6 @@
 mod expand;
 mod expect;
 
-use std::sync::Arc;
-
 use serde::Serialize;
 use serde_json::Value;
 
@@ -103,7 +101,7 @@ pub struct Plan {
 }
 
 /// Builds the plan of `dialect` for `cases` against `target`'s accounts.
-pub fn build_plan(cases: &[Case], dialect: &Arc<LoadedDialect>, target: &Target) -> Plan {
+pub fn build_plan(cases: &[Case], dialect: &LoadedDialect, target: &Target) -> Plan {
     let steps = cases
         .iter()
         .filter(|c| {

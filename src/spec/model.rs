@@ -118,6 +118,9 @@ pub struct Auth {
     pub value: String,
     /// `jwt` tokens can be tampered with (bad signature); `opaque` ones are replaced.
     pub token_format: TokenFormat,
+    /// The session that changed its own password stays valid (both shipped contracts promise it).
+    #[serde(default = "yes")]
+    pub session_survives_own_change: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -256,6 +259,9 @@ pub struct ResetFlow {
     pub path: String,
     /// Body template: `{{ username }}`, `{{ reset_token }}`, `{{ password }}`.
     pub body: Value,
+    /// After someone else changed a user's password, that user's next login must demand a reset.
+    #[serde(default)]
+    pub forced_after_change_by_other: bool,
 }
 
 /// The abstract outcomes a case may expect. Dialects map each to a response.

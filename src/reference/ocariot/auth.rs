@@ -80,6 +80,8 @@ pub fn issue(id: &str, role: Role, now: u64, key: &jwt::Key) -> String {
             "iss": ISSUER,
             "iat": now,
             "exp": now + TOKEN_LIFETIME,
+            // Two logins in the same second must not mint the same token (revocation is per token).
+            "jti": format!("{:016x}", rand::random::<u64>()),
         }),
         key,
     )
