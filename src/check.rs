@@ -2,11 +2,12 @@
 //! expected and what came instead, and JSON Schema errors name the instance path, the keyword and
 //! the schema location.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::plan::Expectation;
 use crate::result::{CheckResult, ResponseRecord};
 use crate::spec::BodyKind;
+use crate::spec::CompiledSchema;
 
 /// Every check of `expect` against `resp`, in a fixed order: status, content type, headers, body,
 /// schema, fields.
@@ -23,6 +24,7 @@ pub fn check_response(expect: &Expectation, resp: &ResponseRecord) -> Vec<CheckR
             expected: want.clone(),
             actual: got.map_or_else(|| "(absent)".into(), str::to_string),
             details: Vec::new(),
+            schema_fragment: None,
         });
     }
     match expect.body {
@@ -33,6 +35,7 @@ pub fn check_response(expect: &Expectation, resp: &ResponseRecord) -> Vec<CheckR
             expected: "no body".into(),
             actual: describe_body(&resp.body),
             details: Vec::new(),
+            schema_fragment: None,
         }),
         BodyKind::Json => match serde_json::from_str::<Value>(&resp.body) {
             Err(e) => out.push(CheckResult {
@@ -41,10 +44,11 @@ pub fn check_response(expect: &Expectation, resp: &ResponseRecord) -> Vec<CheckR
                 expected: "a JSON body".into(),
                 actual: format!("{} ({e})", describe_body(&resp.body)),
                 details: Vec::new(),
+                schema_fragment: None,
             }),
             Ok(json) => {
                 if let Some(schema) = &expect.compiled {
-                    out.push(check_schema(&schema.file, &schema.validator, &json));
+                    out.push(check_schema(schema, &json));
                 }
                 for (pointer, want) in &expect.fields {
                     out.push(check_field(pointer, want, &json));
@@ -63,6 +67,7 @@ fn check_status(expect: &Expectation, got: u16) -> CheckResult {
         expected: want.join(" or "),
         actual: got.to_string(),
         details: Vec::new(),
+        schema_fragment: None,
     }
 }
 
@@ -81,24 +86,33 @@ fn check_content_type(want: &str, got: Option<&str>) -> CheckResult {
         expected: want.to_string(),
         actual: got.map_or_else(|| "(absent)".into(), str::to_string),
         details: Vec::new(),
+        schema_fragment: None,
     }
 }
 
-fn check_schema(file: &str, validator: &jsonschema::Validator, json: &Value) -> CheckResult {
-    let details: Vec<String> = validator
-        .iter_errors(json)
-        .map(|e| {
-            let at = e.instance_path().as_str();
-            format!(
-                "at `{}`: {} (keyword `{}`, schema {}#{})",
-                if at.is_empty() { "/" } else { at },
-                e,
-                e.kind().keyword(),
-                file,
-                e.schema_path().as_str()
-            )
-        })
-        .collect();
+fn check_schema(schema: &CompiledSchema, json: &Value) -> CheckResult {
+    let file = &schema.file;
+    let mut details = Vec::new();
+    let mut fragments = Map::new();
+    for e in schema.validator.iter_errors(json) {
+        let at = e.instance_path().as_str();
+        let keyword_at = e.schema_path().as_str();
+        details.push(format!(
+            "at `{}`: {} (keyword `{}`, schema {}#{})",
+            if at.is_empty() { "/" } else { at },
+            e,
+            e.kind().keyword(),
+            file,
+            keyword_at
+        ));
+        // The object holding the failing keyword is the rule a reader needs to see; a path that
+        // went through a `$ref` into another file does not resolve here and is left out rather
+        // than guessed.
+        let parent = keyword_at.rsplit_once('/').map_or("", |(p, _)| p);
+        if let Some(fragment) = schema.document.pointer(parent) {
+            fragments.insert(format!("{file}#{parent}"), fragment.clone());
+        }
+    }
     CheckResult {
         name: "schema".into(),
         passed: details.is_empty(),
@@ -109,6 +123,7 @@ fn check_schema(file: &str, validator: &jsonschema::Validator, json: &Value) -> 
             format!("{} schema error(s)", details.len())
         },
         details,
+        schema_fragment: (!fragments.is_empty()).then_some(Value::Object(fragments)),
     }
 }
 
@@ -120,6 +135,7 @@ fn check_field(pointer: &str, want: &Value, json: &Value) -> CheckResult {
         expected: want.to_string(),
         actual: got.map_or_else(|| "(absent)".into(), Value::to_string),
         details: Vec::new(),
+        schema_fragment: None,
     }
 }
 
@@ -186,6 +202,7 @@ mod tests {
             headers: vec![("Content-Type".into(), ct.into())],
             body: body.into(),
             truncated: false,
+            invalid_utf8: false,
         }
     }
 
@@ -204,6 +221,27 @@ mod tests {
     fn judges_responses(#[case] resp: ResponseRecord, #[case] expected: Vec<&str>) {
         let got = reasons(&check_response(&expectation(), &resp));
         assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn schema_errors_carry_the_rule_they_break() {
+        let resp = response(400, "application/json", r#"{"code":"400"}"#);
+        let checks = check_response(&expectation(), &resp);
+        let schema = checks.iter().find(|c| c.name == "schema").unwrap();
+        assert_eq!(
+            schema.schema_fragment,
+            Some(json!({
+                "error.schema.json#/properties/code": {"type": "integer"},
+                "error.schema.json#": {
+                    "$schema": "https://json-schema.org/draft/2020-12/schema",
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "properties": {"code": {"type": "integer"}, "message": {"type": "string"}}
+                }
+            }))
+        );
+        let status = checks.iter().find(|c| c.name == "status").unwrap();
+        assert_eq!(status.schema_fragment, None);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! happened. `reference` holds the embedded servers, which the runner only reaches over HTTP.
 
 pub mod assets;
+pub mod baseline;
 pub mod case;
 pub mod check;
 pub mod cli;

@@ -11,7 +11,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use serde_json::{Map, Value};
 
-use crate::result::{RunMeta, RunReport, Unrestored};
+use crate::result::{CaseResult, RunMeta, RunReport, Unrestored};
 
 /// What every secret is replaced with, everywhere.
 pub const MARKER: &str = "***";
@@ -149,6 +149,25 @@ impl Redactor {
             Ok(redacted) => redacted,
             Err(err) => self.fail_closed(report, &err),
         }
+    }
+
+    /// One case through [`Redactor::redact_report`], for outputs that show cases as they finish
+    /// (the terminal). `None` if redaction failed closed and dropped it.
+    pub fn redact_case(&self, case: &CaseResult) -> Option<CaseResult> {
+        let one = RunReport {
+            meta: RunMeta {
+                tool_version: String::new(),
+                target: String::new(),
+                dialects: Vec::new(),
+                started_unix: 0,
+                duration_ms: 0,
+                command_line: String::new(),
+            },
+            cases: vec![case.clone()],
+            unrestored: Vec::new(),
+            notes: Vec::new(),
+        };
+        self.redact_report(&one).cases.pop()
     }
 
     /// Replaces the values of sensitive headers, keeping an auth scheme word (`Bearer ***`).

@@ -33,6 +33,8 @@ pub enum Verdict {
     Skip,
     /// The target could not be asked (connection refused, timeout...).
     Error,
+    /// Failed, but listed in the baseline as a known deviation; does not fail the run.
+    Known,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -66,6 +68,11 @@ pub struct CheckResult {
     pub actual: String,
     /// Extra lines, e.g. one per JSON Schema error.
     pub details: Vec<String>,
+    /// For a failed `schema` check: `"file#/pointer"` -> the part of the schema each error comes
+    /// from (the object holding the failing keyword), so a report can show the rule next to the
+    /// error without the spec files at hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_fragment: Option<serde_json::Value>,
 }
 
 /// One HTTP request and what came back.
@@ -95,6 +102,9 @@ pub struct ResponseRecord {
     pub body: String,
     /// The body was longer than the cap and was cut.
     pub truncated: bool,
+    /// The body is not valid UTF-8; `body` holds a lossy copy (U+FFFD for the bad bytes).
+    #[serde(default)]
+    pub invalid_utf8: bool,
 }
 
 impl ResponseRecord {
@@ -121,6 +131,7 @@ pub struct Totals {
     pub failed: usize,
     pub skipped: usize,
     pub errors: usize,
+    pub known: usize,
 }
 
 impl RunReport {
@@ -137,6 +148,7 @@ pub fn totals_of<'a>(cases: impl Iterator<Item = &'a CaseResult>) -> Totals {
             Verdict::Fail => t.failed += 1,
             Verdict::Skip => t.skipped += 1,
             Verdict::Error => t.errors += 1,
+            Verdict::Known => t.known += 1,
         }
     }
     t

@@ -133,7 +133,7 @@ fn unreachable_target_exits_3() {
         .arg(&accounts)
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("could not connect"))
+        .stderr(predicate::str::contains("connection refused"))
         .stderr(predicate::str::contains("secret-pass").not());
 }
 

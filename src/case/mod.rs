@@ -8,7 +8,10 @@ pub use model::*;
 
 /// Every trait some case requires, for stand-in accounts.
 pub fn all_traits(cases: &[Case]) -> Vec<String> {
-    let mut t: Vec<String> = cases.iter().flat_map(|c| c.def.requires.clone()).collect();
+    let mut t: Vec<String> = cases
+        .iter()
+        .flat_map(|c| c.def.requires.iter().chain(&c.def.user_requires).cloned())
+        .collect();
     t.sort();
     t.dedup();
     t

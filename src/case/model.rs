@@ -42,6 +42,9 @@ pub struct CaseDef {
     /// by cases that require them.
     #[serde(default)]
     pub requires: Vec<String>,
+    /// Traits the target account (`user: other`) must have, e.g. `other-institute`.
+    #[serde(default)]
+    pub user_requires: Vec<String>,
     /// Abstract fields left out of the request.
     #[serde(default)]
     pub absent: Vec<Spanned<String>>,
@@ -59,6 +62,9 @@ pub struct CaseDef {
     /// Bytes sent as the body instead of the JSON object (for malformed bodies).
     #[serde(default)]
     pub raw_body: Option<String>,
+    /// HTTP method sent instead of the dialect's (for "wrong method" cases).
+    #[serde(default)]
+    pub method: Option<String>,
     /// Content-Type sent instead of the dialect's; `none` sends no Content-Type header.
     #[serde(default)]
     pub content_type: Option<String>,

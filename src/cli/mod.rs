@@ -1,7 +1,9 @@
 //! The command line: argument parsing and one module per command. Exit codes tell usage, input,
 //! target and assertion problems apart (see [`Exit`]).
 
+mod baseline;
 mod lint;
+mod net_args;
 mod plan;
 mod restore;
 mod run;
@@ -13,6 +15,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+
+pub use net_args::NetArgs;
 
 /// What the process exit code means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +57,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the cases against a target (or an embedded reference server with --embedded).
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Check case files and dialect specs without sending anything.
     Lint(SourceArgs),
     /// Print every request a run would send, in order, without sending anything.
@@ -64,6 +68,8 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Run the suite against each embedded server, faithful and with each fault: the kill matrix.
     Selftest(SelftestArgs),
+    /// Write a baseline of known deviations from a run's results.json.
+    Baseline(BaselineArgs),
 }
 
 /// Where cases and specs come from.
@@ -102,15 +108,9 @@ pub struct RunArgs {
     /// Steps in flight at once (steps on the same account always run in order).
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub jobs: usize,
-    /// Seconds to wait for each answer.
-    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
-    pub timeout: f64,
-    /// Seconds to wait for a connection.
-    #[arg(long, default_value_t = 5.0, value_name = "SECS")]
-    pub connect_timeout: f64,
-    /// Largest response body read, in bytes (the rest is cut and reported).
-    #[arg(long, default_value_t = 1024 * 1024, value_name = "BYTES")]
-    pub max_body: usize,
+    /// Boxed: the network flags would make `Run` dwarf the other commands.
+    #[command(flatten)]
+    pub net: Box<NetArgs>,
     /// Consent to change passwords on a target that is not this machine.
     #[arg(long)]
     pub allow_writes: bool,
@@ -123,6 +123,10 @@ pub struct RunArgs {
     /// Write every request, response, check and timing as JSON.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Known deviations: listed failures are reported as `known` and do not fail the run; a listed
+    /// case that passes fails it (stale entry).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// Restore journal: written before any request that may change a password (not with --embedded).
     #[arg(
         long,
@@ -133,9 +137,32 @@ pub struct RunArgs {
     /// Write a short Markdown summary.
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
+    /// Write one self-contained HTML report (opens offline).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write every report into DIR (default `reports`): report.html, junit.xml, results.json,
+    /// summary.md. A format's own flag (--json FILE...) still picks its path.
+    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "reports")]
+    pub out: Option<PathBuf>,
     /// Print every reason of each failing case, and skipped cases.
     #[arg(long, short)]
     pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// A run's JSON results (`run --json FILE`).
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// Why these deviations are accepted (prefixed to each case's first reason).
+    #[arg(long, default_value = "accepted deviation")]
+    pub reason: String,
+    /// YYYY-MM-DD from which the entries no longer excuse their cases.
+    #[arg(long, value_name = "DATE")]
+    pub expires: Option<String>,
+    /// Where to write the baseline (default: standard output).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -234,12 +261,13 @@ pub fn main() -> ExitCode {
     };
     let exit = runtime.block_on(async {
         match cli.command {
-            Command::Run(args) => run::run(args).await,
+            Command::Run(args) => run::run(*args).await,
             Command::Lint(args) => lint::lint(&args),
             Command::Plan(args) => plan::plan(&args),
             Command::Serve(args) => serve::serve(args).await,
             Command::Restore(args) => restore::restore(args).await,
             Command::Selftest(args) => selftest::selftest(&args).await,
+            Command::Baseline(args) => baseline::baseline(&args),
         }
     });
     exit.into()

@@ -2,13 +2,14 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use super::setup::load_inputs;
 use super::{Exit, RunArgs};
+use crate::baseline::{apply as apply_baseline, load_baseline, today};
 use crate::embedded::prepare;
 use crate::exec::journal::Journal;
-use crate::exec::{HttpOptions, Observer, RunContext, RunOptions, Secrets, is_loopback, run_plan};
+use crate::exec::{Observer, RunContext, RunOptions, Secrets, is_loopback, run_plan};
 use crate::plan::{Plan, build_plan};
 use crate::redact::Redactor;
 use crate::reference::{self, RunningServer};
@@ -41,6 +42,16 @@ pub async fn run(args: RunArgs) -> Exit {
         },
         None => None,
     };
+    let baseline = match &args.baseline {
+        Some(p) => match load_baseline(p) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Exit::BadInput;
+            }
+        },
+        None => None,
+    };
     let mut names = args.dialects.clone();
     if names.is_empty()
         && let Some(d) = accounts_file.as_ref().and_then(|a| a.dialect.clone())
@@ -62,7 +73,9 @@ pub async fn run(args: RunArgs) -> Exit {
     if args.embedded {
         // Fault names are per dialect: each applies where it is known, and must be known somewhere.
         let known = |d: &LoadedDialect, f: &str| {
-            reference::known_faults(d.name()).is_ok_and(|list| list.iter().any(|k| k.name == f))
+            reference::profile(d.name(), f).is_some()
+                || reference::known_faults(d.name())
+                    .is_ok_and(|list| list.iter().any(|k| k.name == f))
         };
         for f in &args.faults {
             if !inputs.dialects.iter().any(|d| known(d, f)) {
@@ -128,13 +141,21 @@ pub async fn run(args: RunArgs) -> Exit {
 
     let total: usize = jobs.iter().map(|j| j.plan.steps.len()).sum();
     let secrets = Secrets::default();
+    let http = match args.net.to_options() {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: {e}\nNothing was sent.");
+            return Exit::BadInput;
+        }
+    };
+    // Extra header values (gateway keys) and proxy credentials are secrets like passwords:
+    // through `secrets`, every redactor of the run (`redactor_for`) masks them.
+    for s in http.secrets() {
+        secrets.add(Some(&s));
+    }
     let options = RunOptions {
         jobs: args.jobs,
-        http: HttpOptions {
-            timeout: Duration::from_secs_f64(args.timeout.max(0.001)),
-            connect_timeout: Duration::from_secs_f64(args.connect_timeout.max(0.001)),
-            max_body: args.max_body,
-        },
+        http,
         login_probe: !args.no_login_probe,
     };
     let base_redactor = redactor_for(&jobs, &secrets);
@@ -209,13 +230,18 @@ pub async fn run(args: RunArgs) -> Exit {
         ));
     }
     report.meta.duration_ms = started.elapsed().as_millis() as u64;
+    if let (Some(b), Some(path)) = (&baseline, &args.baseline) {
+        apply_baseline(&mut report, b, &path.display().to_string(), &today());
+    }
 
     let redactor = redactor_for(&jobs, &secrets);
     let outputs = Outputs {
         json: args.json.clone(),
         junit: args.junit.clone(),
         markdown: args.markdown.clone(),
-    };
+        html: args.html.clone(),
+    }
+    .or(args.out.as_deref().map(Outputs::in_dir).unwrap_or_default());
     let report_error = write_all(&report, &redactor, &outputs).err();
     terminal.finish(&redactor.redact_report(&report));
     if let Some(e) = &report_error {
@@ -293,33 +319,10 @@ struct LiveRedaction<'a> {
 
 impl Observer for LiveRedaction<'_> {
     fn on_case(&self, case: &CaseResult) {
-        let redacted = redact_case(&redactor_for(self.jobs, self.secrets), case);
-        self.terminal.on_case(&redacted);
+        if let Some(redacted) = redactor_for(self.jobs, self.secrets).redact_case(case) {
+            self.terminal.on_case(&redacted);
+        }
     }
-}
-
-/// One case through the report redaction (the single redaction path every output uses).
-fn redact_case(r: &Redactor, case: &CaseResult) -> CaseResult {
-    let one = RunReport {
-        meta: RunMeta {
-            tool_version: String::new(),
-            target: String::new(),
-            dialects: Vec::new(),
-            started_unix: 0,
-            duration_ms: 0,
-            command_line: String::new(),
-        },
-        cases: vec![case.clone()],
-        unrestored: Vec::new(),
-        notes: Vec::new(),
-    };
-    let mut redacted = r.redact_report(&one);
-    redacted.cases.pop().unwrap_or_else(|| CaseResult {
-        exchanges: Vec::new(),
-        checks: Vec::new(),
-        reasons: vec!["(redaction failed; details withheld)".into()],
-        ..case.clone()
-    })
 }
 
 /// 4 if a password is left changed, else 3 if the target could not be asked, else 1 on failures.

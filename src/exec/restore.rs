@@ -133,7 +133,9 @@ pub async fn verify_original(
     else {
         return Ok(());
     };
-    if state.sent.is_empty() {
+    // Only accounts that could log in during the run, or whose change the server accepted, can be
+    // and need to be checked (an account of an external directory never logs in here).
+    if state.sent.is_empty() || !(state.logged_in || state.change_accepted) {
         return Ok(());
     }
     match login(http, dialect, &user, &original, log).await {

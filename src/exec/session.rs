@@ -32,6 +32,10 @@ pub struct AccountState {
     pub sent: Vec<String>,
     /// Journal entries to close once the password is confirmed.
     pub journal_ids: Vec<u64>,
+    /// The server answered 2xx to a change of this account's password during the run.
+    pub change_accepted: bool,
+    /// A login of this account succeeded during the run (so its original password can be checked).
+    pub logged_in: bool,
 }
 
 impl AccountState {
@@ -46,6 +50,8 @@ impl AccountState {
             probe_used: false,
             sent: Vec::new(),
             journal_ids: Vec::new(),
+            change_accepted: false,
+            logged_in: false,
             account,
         }
     }
@@ -159,6 +165,7 @@ pub async fn ensure_session(
     match login(http, dialect, &user, &pw, log).await {
         LoginResult::Session { token, user_id } => {
             state.token = Some(token);
+            state.logged_in = true;
             if state.user_id.is_none() {
                 state.user_id = user_id;
             }

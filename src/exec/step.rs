@@ -100,6 +100,11 @@ async fn execute(
         let Some(state) = held.get(index) else {
             continue;
         };
+        // The target needs a session only to learn its id; restoring logs in when it must (an
+        // account of an external directory cannot log in here at all).
+        if index != actor && state.user_id.is_some() {
+            continue;
+        }
         if let Err(e) = ensure_session(env.http, env.dialect, state, log).await {
             result.verdict = Verdict::Error;
             result.reasons.push(e);
@@ -198,6 +203,7 @@ async fn execute(
     }
     // The server accepted a change of the target's password.
     let state = held.get(target)?;
+    state.change_accepted = true;
     result.changed_account = Some(state.account.label());
     let own = step.actor == Some(target);
     let proving = step.expect.expects_success() && result.reasons.is_empty();
@@ -258,8 +264,9 @@ fn journal_before_send(
         return Ok(());
     };
     let tries = candidates(sent, &original);
+    // Candidates are the generated password (already a secret), its trimmed form (the same) or a
+    // literal of the case file (`123`, `true`): test data, not secrets, so they are not redacted.
     for t in &tries {
-        env.secrets.add(Some(t));
         if *t != original && !state.sent.contains(t) {
             state.sent.push(t.clone());
         }
@@ -319,6 +326,7 @@ fn check_session_survived(restore_log: &[crate::result::Exchange], result: &mut 
             expected: "still valid".into(),
             actual: "401".into(),
             details: Vec::new(),
+            schema_fragment: None,
         });
     }
 }
@@ -343,6 +351,7 @@ async fn prove_change(
             expected: expected.into(),
             actual: actual.clone(),
             details: Vec::new(),
+            schema_fragment: None,
         });
         if !passed {
             result
@@ -352,6 +361,18 @@ async fn prove_change(
     };
     if state.account.username.is_none() {
         return;
+    }
+    if !own
+        && env.dialect.spec.auth.target_sessions_end_on_change_by_other
+        && let Some(old_token) = state.token.clone()
+        && let Some(status) = probe_session(env, &old_token, &mut result.exchanges).await
+    {
+        check(
+            "target's earlier session after the change",
+            status == 401,
+            "ended (401)",
+            status.to_string(),
+        );
     }
     match login(env.http, env.dialect, &username, new, &mut result.exchanges).await {
         LoginResult::Session { token, .. } => {
@@ -438,6 +459,29 @@ async fn prove_change(
         }
         LoginResult::Failed(e) => check("login with the old password", false, "rejected", e),
     }
+}
+
+/// Sends the dialect's logout with `token`: harmless whatever the answer (a live session ends, an
+/// ended one is refused). Returns the status.
+async fn probe_session(
+    env: &StepEnv<'_>,
+    token: &str,
+    log: &mut Vec<crate::result::Exchange>,
+) -> Option<u16> {
+    let logout = env.dialect.spec.login.logout.as_ref()?;
+    let header = super::session::auth_header(env.dialect, token, crate::plan::AuthMode::Valid)
+        .ok()
+        .flatten()?;
+    let request = crate::result::RequestRecord {
+        method: logout.method.clone(),
+        url: env.http.url(&logout.path, &[]),
+        headers: vec![header],
+        body: None,
+    };
+    let exchange = env.http.send("session probe (logout)", request).await;
+    let status = exchange.response.as_ref().map(|r| r.status);
+    log.push(exchange);
+    status
 }
 
 /// A new password no policy should refuse: upper, lower, digit, symbol, 20 characters.

@@ -90,7 +90,11 @@ fn targets_for(case: &Case, dialect: &LoadedDialect, target: &Target, role: &str
                 .into_iter()
                 .map(|tr| {
                     let nth = usize::from(tr == role);
-                    let t = target.account(&tr, nth);
+                    let t = if d.user_requires.is_empty() {
+                        target.account(&tr, nth)
+                    } else {
+                        target.account_with(&tr, &d.user_requires)
+                    };
                     let skip = skip
                         .clone()
                         .or_else(|| t.is_none().then(|| no_account(target, &tr, nth)));
@@ -262,7 +266,7 @@ fn build_step(
         target: who.target.clone(),
         auth,
         request: RequestTemplate {
-            method: cp.method.clone(),
+            method: d.method.clone().unwrap_or_else(|| cp.method.clone()),
             path,
             query,
             content_type,

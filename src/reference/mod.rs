@@ -78,11 +78,41 @@ pub fn known_faults(dialect: &str) -> Result<&'static [FaultInfo], ReferenceErro
     }
 }
 
-/// Checks fault names against the dialect's list.
+/// Named sets of faults: how a real implementation behaves, to run the suite against it.
+pub const PROFILES: &[(&str, &str, &[&str])] = &[(
+    "openspecimen",
+    "as-built",
+    // The "as built" section of the OpenSpecimen facts: strings trimmed, numbers and booleans used
+    // as text, a numeric-string userId read as a number, a fractional one truncated.
+    &[
+        "trim-passwords",
+        "accept-non-string-passwords",
+        "user-id-string-accepted",
+        "user-id-float-truncated",
+    ],
+)];
+
+/// The faults a profile stands for on `dialect` (`openspecimen-legacy` shares openspecimen's).
+pub fn profile(dialect: &str, name: &str) -> Option<&'static [&'static str]> {
+    let base = dialect.trim_end_matches("-legacy");
+    PROFILES
+        .iter()
+        .find(|(d, n, _)| *d == base && *n == name)
+        .map(|(_, _, f)| *f)
+}
+
+/// Checks fault names against the dialect's list; a profile name expands into its faults.
 pub fn parse_faults(dialect: &str, names: &[String]) -> Result<Faults, ReferenceError> {
     let known = known_faults(dialect)?;
     let mut set = BTreeSet::new();
-    for name in names {
+    let expanded: Vec<String> = names
+        .iter()
+        .flat_map(|n| match profile(dialect, n) {
+            Some(list) => list.iter().map(|s| s.to_string()).collect(),
+            None => vec![n.clone()],
+        })
+        .collect();
+    for name in &expanded {
         if !known.iter().any(|f| f.name == name) {
             return Err(ReferenceError::UnknownFault {
                 dialect: dialect.to_string(),

@@ -114,10 +114,6 @@ pub const FAULTS: &[FaultInfo] = &[
         "A change of one's own password also ends the session that made the request.",
     ),
     fault(
-        "logout-keeps-session",
-        "DELETE /sessions answers success but the token keeps working.",
-    ),
-    fault(
         "answer-204-instead-of-200",
         "A successful change answers 204 No Content with no body instead of 200 `true`.",
     ),

@@ -78,7 +78,7 @@ mod tests {
         assert_eq!(doc["format"], FORMAT);
         assert_eq!(
             doc["totals"],
-            serde_json::json!({"passed": 1, "failed": 1, "skipped": 1, "errors": 1})
+            serde_json::json!({"passed": 1, "failed": 1, "skipped": 1, "errors": 1, "known": 0})
         );
         assert_eq!(doc["totals_by_dialect"]["openspecimen"]["errors"], 1);
     }

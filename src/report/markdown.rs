@@ -72,26 +72,30 @@ fn push_heading(out: &mut String, report: &RunReport) {
     ));
 }
 
-/// `all 4 cases passed`, or the counts that matter, worst first.
+/// `4 of 5 cases passed, 1 skipped`, or the counts that matter, worst first.
 fn headline(t: Totals) -> String {
-    let total = t.passed + t.failed + t.skipped + t.errors;
-    if t.failed == 0 && t.errors == 0 {
-        let skipped = if t.skipped > 0 {
-            format!(", {} skipped", t.skipped)
-        } else {
-            String::new()
-        };
-        return format!("{} of {total} cases passed{skipped}", t.passed);
+    let total = t.passed + t.failed + t.skipped + t.errors + t.known;
+    let mut parts = if t.failed == 0 && t.errors == 0 {
+        vec![format!("{} of {total} cases passed", t.passed)]
+    } else {
+        vec![
+            format!("{} failed", t.failed),
+            format!("{} errors", t.errors),
+            format!("{} passed", t.passed),
+        ]
+    };
+    if t.skipped > 0 {
+        parts.push(format!("{} skipped", t.skipped));
     }
-    format!(
-        "{} failed, {} errors, {} passed, {} skipped",
-        t.failed, t.errors, t.passed, t.skipped
-    )
+    if t.known > 0 {
+        parts.push(format!("{} known deviations", t.known));
+    }
+    parts.join(", ")
 }
 
 fn push_totals(out: &mut String, report: &RunReport) {
-    out.push_str("| dialect | passed | failed | skipped | errors |\n");
-    out.push_str("|---|---:|---:|---:|---:|\n");
+    out.push_str("| dialect | passed | failed | skipped | errors | known |\n");
+    out.push_str("|---|---:|---:|---:|---:|---:|\n");
     for (dialect, t) in dialect_totals(report) {
         out.push_str(&totals_row(&escape(&dialect), t));
     }
@@ -101,8 +105,8 @@ fn push_totals(out: &mut String, report: &RunReport) {
 
 fn totals_row(label: &str, t: Totals) -> String {
     format!(
-        "| {label} | {} | {} | {} | {} |\n",
-        t.passed, t.failed, t.skipped, t.errors
+        "| {label} | {} | {} | {} | {} | {} |\n",
+        t.passed, t.failed, t.skipped, t.errors, t.known
     )
 }
 
@@ -236,12 +240,15 @@ mod tests {
     #[test]
     fn totals_per_dialect_and_overall() {
         let text = render(&testdata::report());
-        assert!(text.contains("| ocariot | 1 | 1 | 0 | 0 |\n"), "{text}");
+        assert!(text.contains("| ocariot | 1 | 1 | 0 | 0 | 0 |\n"), "{text}");
         assert!(
-            text.contains("| openspecimen | 0 | 0 | 1 | 1 |\n"),
+            text.contains("| openspecimen | 0 | 0 | 1 | 1 | 0 |\n"),
             "{text}"
         );
-        assert!(text.contains("| **total** | 1 | 1 | 1 | 1 |\n"), "{text}");
+        assert!(
+            text.contains("| **total** | 1 | 1 | 1 | 1 | 0 |\n"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -276,9 +283,22 @@ mod tests {
         let t = Totals {
             passed: 4,
             skipped: 1,
+            known: 2,
             ..Totals::default()
         };
-        assert_eq!(headline(t), "4 of 5 cases passed, 1 skipped");
+        assert_eq!(
+            headline(t),
+            "4 of 7 cases passed, 1 skipped, 2 known deviations"
+        );
+    }
+
+    #[test]
+    fn known_deviations_are_counted_not_listed() {
+        let mut report = testdata::report();
+        report.cases[1].verdict = Verdict::Known;
+        let text = render(&report);
+        assert!(text.contains("| ocariot | 1 | 0 | 0 | 0 | 1 |\n"), "{text}");
+        assert!(!text.contains("wrong-type"), "{text}");
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! Reporters: JSON, JUnit XML, Markdown summary and the terminal.
+//! Reporters: JSON, JUnit XML, Markdown summary, one-file HTML and the terminal.
 //!
 //! Reporters only read [`RunReport`]. Files are rendered from one redacted copy made by
 //! [`write_all`], so a secret cannot reach one format and not another.
 
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -22,6 +23,30 @@ pub struct Outputs {
     pub json: Option<PathBuf>,
     pub junit: Option<PathBuf>,
     pub markdown: Option<PathBuf>,
+    pub html: Option<PathBuf>,
+}
+
+impl Outputs {
+    /// Every format in `dir` under its default name (`--out DIR`).
+    pub fn in_dir(dir: &Path) -> Self {
+        Self {
+            json: Some(dir.join("results.json")),
+            junit: Some(dir.join("junit.xml")),
+            markdown: Some(dir.join("summary.md")),
+            html: Some(dir.join("report.html")),
+        }
+    }
+
+    /// These paths, and `fallback`'s for the formats these leave unset: a format's own flag wins
+    /// over `--out`.
+    pub fn or(self, fallback: Outputs) -> Self {
+        Self {
+            json: self.json.or(fallback.json),
+            junit: self.junit.or(fallback.junit),
+            markdown: self.markdown.or(fallback.markdown),
+            html: self.html.or(fallback.html),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +103,9 @@ fn write_all_to(
     }
     if let Some(path) = &outputs.markdown {
         errors.extend(write_file(path, &markdown::render(&redacted)).err());
+    }
+    if let Some(path) = &outputs.html {
+        errors.extend(html::write(&redacted, path).err());
     }
     if let Some(path) = step_summary {
         errors.extend(append_file(path, &markdown::render(&redacted)).err());
@@ -229,6 +257,9 @@ fn render_exchange(out: &mut String, exchange: &Exchange) {
         if response.truncated {
             push_line(out, "[body truncated]");
         }
+        if response.invalid_utf8 {
+            push_line(out, "[body is not valid UTF-8; bad bytes shown as U+FFFD]");
+        }
     }
     if let Some(error) = &exchange.error {
         push_line(out, &format!("! {error}"));
@@ -301,6 +332,7 @@ pub(crate) mod testdata {
             headers: vec![h("content-type", "application/json")],
             body: body.to_owned(),
             truncated: false,
+            invalid_utf8: false,
         })
     }
 
@@ -358,6 +390,7 @@ pub(crate) mod testdata {
                 expected: "400".to_owned(),
                 actual: "204".to_owned(),
                 details: Vec::new(),
+                schema_fragment: None,
             },
             CheckResult {
                 name: "schema".to_owned(),
@@ -365,6 +398,7 @@ pub(crate) mod testdata {
                 expected: "error.schema.json".to_owned(),
                 actual: "empty body".to_owned(),
                 details: vec!["/: expected object".to_owned()],
+                schema_fragment: None,
             },
             CheckResult {
                 name: "content-type".to_owned(),
@@ -372,6 +406,7 @@ pub(crate) mod testdata {
                 expected: "application/json".to_owned(),
                 actual: "application/json".to_owned(),
                 details: Vec::new(),
+                schema_fragment: None,
             },
         ];
         c.doc = Some("https://example.org/docs#change-password".to_owned());
@@ -442,6 +477,7 @@ mod tests {
             json: Some(dir.join("a/b/results.json")),
             junit: Some(dir.join("junit.xml")),
             markdown: Some(dir.join("md/summary.md")),
+            html: Some(dir.join("report.html")),
         }
     }
 
@@ -457,7 +493,10 @@ mod tests {
         fs::write(&summary, "previous step\n").unwrap();
         let report = testdata::report();
         write_all_to(&report, &testdata::redactor(), &out, Some(&summary)).unwrap();
-        for path in [&out.json, &out.junit, &out.markdown].into_iter().flatten() {
+        for path in [&out.json, &out.junit, &out.markdown, &out.html]
+            .into_iter()
+            .flatten()
+        {
             let text = read(path);
             assert!(!text.is_empty(), "{}", path.display());
             for secret in testdata::SECRETS {
@@ -478,6 +517,7 @@ mod tests {
             json: Some(dir.path().join("ok.json")),
             junit: Some(blocker.join("junit.xml")),
             markdown: None,
+            html: None,
         };
         let err = write_all_to(&testdata::report(), &Redactor::new(), &out, None).unwrap_err();
         let message = err.to_string();
@@ -486,6 +526,23 @@ mod tests {
             "{message}"
         );
         assert!(dir.path().join("ok.json").exists());
+    }
+
+    #[test]
+    fn out_dir_gives_default_names_and_own_flags_win() {
+        let own = Outputs {
+            json: Some(PathBuf::from("mine.json")),
+            ..Outputs::default()
+        };
+        let out = own.or(Outputs::in_dir(Path::new("reports")));
+        assert_eq!(out.json, Some(PathBuf::from("mine.json")));
+        assert_eq!(out.junit, Some(PathBuf::from("reports/junit.xml")));
+        assert_eq!(out.markdown, Some(PathBuf::from("reports/summary.md")));
+        assert_eq!(out.html, Some(PathBuf::from("reports/report.html")));
+        assert_eq!(
+            Outputs::default().or(Outputs::default()),
+            Outputs::default()
+        );
     }
 
     #[test]
@@ -513,8 +570,23 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("< 204\n"), "{text}");
+        assert!(!text.contains("UTF-8"), "{text}");
         let error = render_exchanges(&report.cases[2].exchanges);
         assert!(error.contains("! connection refused"), "{error}");
+    }
+
+    #[test]
+    fn exchanges_flag_cut_and_lossy_bodies() {
+        let mut exchanges = testdata::report().cases[0].exchanges.clone();
+        if let Some(response) = exchanges[1].response.as_mut() {
+            response.truncated = true;
+            response.invalid_utf8 = true;
+        }
+        let text = render_exchanges(&exchanges);
+        assert!(
+            text.contains("[body truncated]\n[body is not valid UTF-8"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -123,7 +123,7 @@ fn progress_bar(total: u64, color: bool) -> ProgressBar {
 }
 
 /// `FAIL dialect/case-id: first reason` (then, when verbose, the other reasons indented), or
-/// `None` for a pass, and for a skip unless verbose.
+/// `None` for a pass, and for a skip or known deviation unless verbose.
 pub fn render_case_line(
     case: &CaseResult,
     redactor: &Redactor,
@@ -131,8 +131,9 @@ pub fn render_case_line(
 ) -> Option<String> {
     let (label, paint_style) = match case.verdict {
         Verdict::Pass => return None,
-        Verdict::Skip if !style.verbose => return None,
+        Verdict::Skip | Verdict::Known if !style.verbose => return None,
         Verdict::Skip => ("SKIP", Style::new().yellow()),
+        Verdict::Known => ("KNOWN", Style::new().cyan()),
         Verdict::Fail => ("FAIL", Style::new().red().bold()),
         Verdict::Error => ("ERROR", Style::new().magenta().bold()),
     };
@@ -197,8 +198,13 @@ pub fn render_summary(report: &RunReport, redactor: &Redactor, color: bool) -> S
 }
 
 fn totals_line(label: &str, t: Totals, width: usize) -> String {
+    let known = if t.known > 0 {
+        format!("  {} known", t.known)
+    } else {
+        String::new()
+    };
     format!(
-        "{label:<width$}  {} passed  {} failed  {} skipped  {} errors",
+        "{label:<width$}  {} passed  {} failed  {} skipped  {} errors{known}",
         t.passed, t.failed, t.skipped, t.errors
     )
 }
@@ -433,5 +439,22 @@ mod tests {
         // One fail and one error per round.
         assert_eq!(reporter.not_passed.load(Ordering::Relaxed), 20);
         reporter.finish(&report);
+    }
+
+    #[test]
+    fn known_deviation_only_when_verbose() {
+        let mut case = testdata::report().cases[1].clone();
+        case.verdict = Verdict::Known;
+        let r = testdata::redactor();
+        assert_eq!(render_case_line(&case, &r, PLAIN), None);
+        let text = render_case_line(&case, &r, VERBOSE).unwrap_or_default();
+        assert!(text.starts_with("KNOWN ocariot/wrong-type"), "{text}");
+        let mut report = testdata::report();
+        report.cases[1].verdict = Verdict::Known;
+        let summary = render_summary(&report, &r, false);
+        assert!(
+            summary.contains("\nocariot       1 passed  0 failed  0 skipped  0 errors  1 known\n"),
+            "{summary}"
+        );
     }
 }

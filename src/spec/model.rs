@@ -121,6 +121,10 @@ pub struct Auth {
     /// The session that changed its own password stays valid (both shipped contracts promise it).
     #[serde(default = "yes")]
     pub session_survives_own_change: bool,
+    /// When someone else changes a user's password, that user's sessions end (probed through
+    /// `login.logout` with the session the target had: it must answer 401).
+    #[serde(default)]
+    pub target_sessions_end_on_change_by_other: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

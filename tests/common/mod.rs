@@ -56,7 +56,12 @@ pub async fn run(
 pub async fn accounts_not_original(dialect: &LoadedDialect, server: &RunningServer) -> Vec<String> {
     let http = pwconform::exec::Http::new(&server.base_url, &Default::default()).unwrap();
     let mut bad = Vec::new();
-    for a in &server.accounts {
+    // An account of an external directory cannot sign in through the dialect's login.
+    for a in server
+        .accounts
+        .iter()
+        .filter(|a| !a.traits.iter().any(|t| t == "external-auth"))
+    {
         let mut log = Vec::new();
         match pwconform::exec::login(&http, dialect, &a.username, &a.password, &mut log).await {
             LoginResult::Session { .. } => {}

@@ -165,6 +165,8 @@ struct Seed {
     domain: &'static str,
     reuse_n: usize,
     listed: bool,
+    /// Traits the runner is told about (see `SeedAccount::traits`).
+    traits: &'static [&'static str],
 }
 
 const CENTRAL: &str = "Central Office";
@@ -174,18 +176,20 @@ const SOUTH: &str = "South Biobank";
 #[rustfmt::skip]
 const SEEDS: &[Seed] = &[
     // Super admins: may change anyone's password.
-    Seed { id: 1, login: "admin1", password: "Admin!pass-1", first: "Ada", last: "Admin", role: Role::SuperAdmin, institute: CENTRAL, domain: LOCAL_DOMAIN, reuse_n: 0, listed: true },
-    Seed { id: 2, login: "admin2", password: "Admin!pass-2", first: "Alan", last: "Admin", role: Role::SuperAdmin, institute: CENTRAL, domain: LOCAL_DOMAIN, reuse_n: 0, listed: true },
+    Seed { id: 1, login: "admin1", password: "Admin!pass-1", first: "Ada", last: "Admin", role: Role::SuperAdmin, institute: CENTRAL, domain: LOCAL_DOMAIN, reuse_n: 0, listed: true, traits: &[] },
+    Seed { id: 2, login: "admin2", password: "Admin!pass-2", first: "Alan", last: "Admin", role: Role::SuperAdmin, institute: CENTRAL, domain: LOCAL_DOMAIN, reuse_n: 0, listed: true, traits: &[] },
     // Institute admins: #1 runs North (user1, user-reuse), #2 runs South (user2).
-    Seed { id: 3, login: "inst-admin1", password: "InstAdmin!pass-1", first: "Nora", last: "North", role: Role::InstituteAdmin, institute: NORTH, domain: LOCAL_DOMAIN, reuse_n: 0, listed: true },
-    Seed { id: 4, login: "inst-admin2", password: "InstAdmin!pass-2", first: "Sam", last: "South", role: Role::InstituteAdmin, institute: SOUTH, domain: LOCAL_DOMAIN, reuse_n: 0, listed: true },
+    Seed { id: 3, login: "inst-admin1", password: "InstAdmin!pass-1", first: "Nora", last: "North", role: Role::InstituteAdmin, institute: NORTH, domain: LOCAL_DOMAIN, reuse_n: 0, listed: true, traits: &[] },
+    Seed { id: 4, login: "inst-admin2", password: "InstAdmin!pass-2", first: "Sam", last: "South", role: Role::InstituteAdmin, institute: SOUTH, domain: LOCAL_DOMAIN, reuse_n: 0, listed: true, traits: &[] },
     // Regular users: own password only. user1 shares North with inst-admin1; user2 is in South.
-    Seed { id: 5, login: "user1", password: "User!pass-1", first: "Uma", last: "User", role: Role::User, institute: NORTH, domain: LOCAL_DOMAIN, reuse_n: 0, listed: true },
-    Seed { id: 6, login: "user2", password: "User!pass-2", first: "Ulf", last: "User", role: Role::User, institute: SOUTH, domain: LOCAL_DOMAIN, reuse_n: 0, listed: true },
+    Seed { id: 5, login: "user1", password: "User!pass-1", first: "Uma", last: "User", role: Role::User, institute: NORTH, domain: LOCAL_DOMAIN, reuse_n: 0, listed: true, traits: &[] },
+    Seed { id: 6, login: "user2", password: "User!pass-2", first: "Ulf", last: "User", role: Role::User, institute: SOUTH, domain: LOCAL_DOMAIN, reuse_n: 0, listed: true, traits: &[] },
     // The one account with "not the same as the last 5 passwords"; listed last on purpose.
-    Seed { id: 7, login: "user-reuse", password: "Reuse!pass-1", first: "Rita", last: "Reuse", role: Role::User, institute: NORTH, domain: LOCAL_DOMAIN, reuse_n: 5, listed: true },
+    Seed { id: 7, login: "user-reuse", password: "Reuse!pass-1", first: "Rita", last: "Reuse", role: Role::User, institute: NORTH, domain: LOCAL_DOMAIN, reuse_n: 5, listed: true, traits: &["password-history"] },
     // Authenticates through LDAP: its password cannot be changed here. Not listed (see module docs).
-    Seed { id: LDAP_USER_ID, login: "ldap-user", password: "Ldap!pass-1", first: "Lee", last: "Directory", role: Role::User, institute: NORTH, domain: "ldap", reuse_n: 0, listed: false },
+    Seed { id: LDAP_USER_ID, login: "ldap-user", password: "Ldap!pass-1", first: "Lee", last: "Directory", role: Role::User, institute: NORTH, domain: "ldap", reuse_n: 0, listed: true, traits: &["external-auth"] },
+    // A regular user in another institute than inst-admin1, for the institute-scope case.
+    Seed { id: 9, login: "user-south", password: "User!pass-3", first: "Sol", last: "South", role: Role::User, institute: SOUTH, domain: LOCAL_DOMAIN, reuse_n: 0, listed: true, traits: &["other-institute"] },
 ];
 
 /// Why a token or Basic header did not authenticate.
@@ -218,13 +222,9 @@ impl Store {
                     username: s.login.to_string(),
                     password: s.password.to_string(),
                     id: json!(s.id),
-                    // Restoring this account after a change can be refused by its own policy,
-                    // so only the case about that policy may use it.
-                    traits: if s.reuse_n > 0 {
-                        vec!["password-history".to_string()]
-                    } else {
-                        Vec::new()
-                    },
+                    // Accounts with traits are reserved for the cases that require them: restoring
+                    // `password-history` may be refused by its policy, `external-auth` cannot log in.
+                    traits: s.traits.iter().map(|t| t.to_string()).collect(),
                 });
             }
         }

@@ -18,12 +18,32 @@ async fn seeded_accounts_are_listed_by_role_with_integer_ids() -> TestResult {
             "institute_admin",
             "user",
             "user",
+            "user",
+            "user",
             "user"
         ]
     );
-    let last = h.server.accounts.last().ok_or("no accounts")?;
-    assert_eq!(last.username, "user-reuse");
-    for account in &h.server.accounts {
+    // Accounts with traits come last, each reserved for the cases that require its trait.
+    let traits: Vec<(&str, Vec<String>)> = h.server.accounts[6..]
+        .iter()
+        .map(|a| (a.username.as_str(), a.traits.clone()))
+        .collect();
+    assert_eq!(
+        traits,
+        [
+            ("user-reuse", vec!["password-history".to_string()]),
+            ("ldap-user", vec!["external-auth".to_string()]),
+            ("user-south", vec!["other-institute".to_string()]),
+        ]
+    );
+    assert!(h.server.accounts[..6].iter().all(|a| a.traits.is_empty()));
+    // The external-directory account signs in only through its own domain.
+    for account in h
+        .server
+        .accounts
+        .iter()
+        .filter(|a| a.username != "ldap-user")
+    {
         assert!(account.id.is_i64(), "{account:?}");
         let reply = h.login((&account.username, &account.password, 0)).await?;
         assert_eq!(reply.status, 200, "{reply:?}");
@@ -272,7 +292,14 @@ async fn business_errors(
     let reply = h.change(Auth::Token(&token), body).await?;
     assert_error(&reply, 400, code);
     // Nothing changed: every listed account still signs in with its seeded password.
-    for account in h.server.accounts.clone() {
+    // An external-directory account cannot sign in here (see `accounts.rs`).
+    for account in h
+        .server
+        .accounts
+        .clone()
+        .into_iter()
+        .filter(|a| !a.traits.iter().any(|t| t == "external-auth"))
+    {
         h.token((&account.username, &account.password, 0)).await?;
     }
     Ok(())

@@ -65,7 +65,7 @@ fn fault_names_are_unique_described_and_implemented() {
 async fn every_fault_starts_and_unknown_faults_do_not() -> TestResult {
     let all: Vec<&str> = FAULTS.iter().map(|f| f.name).collect();
     let h = Harness::start("openspecimen", &all).await?;
-    assert_eq!(h.server.accounts.len(), 7);
+    assert_eq!(h.server.accounts.len(), 9);
     let legacy = Harness::start("openspecimen-legacy", &all).await;
     assert!(legacy.is_ok());
     let unknown = Harness::start("openspecimen", &["no-such-fault"]).await;

@@ -1,0 +1,284 @@
+//! One self-contained HTML page (`--html FILE`): open it from a CI artifact, offline.
+//!
+//! The summary parts (run facts, totals, coverage) are rendered here as escaped HTML, so they
+//! show even with scripts off. The cases travel as JSON in a `<script type="application/json">`
+//! element and `page.js` renders the table one page at a time, so 10,000 cases open quickly (the
+//! measurement is at the top of `page.html`). No CDN, font, image or request: everything is inline.
+
+mod coverage;
+mod data;
+
+use std::path::Path;
+
+use super::{ReportError, dialect_totals, format_duration, restore_hint, write_file};
+use crate::result::{RunReport, Totals, totals_of};
+
+const TEMPLATE: &str = include_str!("page.html");
+const STYLE: &str = include_str!("page.css");
+const SCRIPT: &str = include_str!("page.js");
+
+/// The page for an (already redacted) report.
+pub fn render(report: &RunReport) -> Result<String, serde_json::Error> {
+    let title = format!("pwconform: {}", headline(report.totals()));
+    let slots = [
+        ("title", esc(&title)),
+        ("style", STYLE.to_owned()),
+        ("headline", headline_html(report)),
+        ("alerts", alerts(report)),
+        ("meta", meta(report)),
+        ("totals", totals(report)),
+        ("coverage", coverage::render(report)),
+        ("coverage_rules", esc(coverage::RULES)),
+        ("data", data::script_json(report)?),
+        ("script", SCRIPT.to_owned()),
+    ];
+    Ok(fill(TEMPLATE, &slots))
+}
+
+/// Renders `report` (already redacted) to `path`.
+pub fn write(report: &RunReport, path: &Path) -> Result<(), ReportError> {
+    let html = render(report).map_err(|e| ReportError::Render {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    write_file(path, &html)
+}
+
+/// Replaces each `{{name}}` of the template in one pass; inserted text is never scanned again, so
+/// a server's answer containing `{{data}}` stays text.
+fn fill(template: &str, slots: &[(&str, String)]) -> String {
+    let mut out =
+        String::with_capacity(template.len() + slots.iter().map(|s| s.1.len()).sum::<usize>());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let found = after.find("}}").and_then(|end| {
+            let name = &after[..end];
+            slots
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (v, end))
+        });
+        match found {
+            Some((value, end)) => {
+                out.push_str(&rest[..start]);
+                out.push_str(value);
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push_str(&rest[..start + 2]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// HTML-escapes text for element content and quoted attribute values.
+pub(crate) fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `#k=v&k=v` with values percent-encoded as `page.js` reads them back (`URLSearchParams`).
+/// Still needs [`esc`] before it goes into an attribute.
+fn hash_link(pairs: &[(&str, &str)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
+        .collect();
+    format!("#{}", parts.join("&"))
+}
+
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn dialect_names(report: &RunReport) -> Vec<&str> {
+    let mut names: Vec<&str> = report.meta.dialects.iter().map(String::as_str).collect();
+    for case in &report.cases {
+        if !names.contains(&case.dialect.as_str()) {
+            names.push(&case.dialect);
+        }
+    }
+    names
+}
+
+fn headline(t: Totals) -> String {
+    let total = t.passed + t.failed + t.skipped + t.errors + t.known;
+    if t.failed + t.errors == 0 {
+        return format!("{} of {total} cases passed", t.passed);
+    }
+    format!("{} failed, {} errors of {total} cases", t.failed, t.errors)
+}
+
+fn headline_html(report: &RunReport) -> String {
+    let t = report.totals();
+    let class = if t.failed + t.errors > 0 || !report.unrestored.is_empty() {
+        "bad"
+    } else {
+        "ok"
+    };
+    format!("<p class=\"headline {class}\">{}</p>", esc(&headline(t)))
+}
+
+/// Unrestored accounts (a real account left with another password) come before anything else.
+fn alerts(report: &RunReport) -> String {
+    let mut out = String::new();
+    if !report.unrestored.is_empty() {
+        out.push_str("<div class=\"alert\"><strong>Accounts that could not be restored: their password is no longer the original.</strong><ul>");
+        for u in &report.unrestored {
+            let hint = restore_hint(u)
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "<li><code>{}/{}</code> (role {}): {}{}</li>",
+                esc(&u.dialect),
+                esc(&u.username),
+                esc(&u.role),
+                esc(&u.reason),
+                esc(&hint)
+            ));
+        }
+        out.push_str("</ul></div>");
+    }
+    if !report.notes.is_empty() {
+        out.push_str("<div class=\"notes\"><strong>Notes</strong><ul>");
+        for n in &report.notes {
+            out.push_str(&format!("<li>{}</li>", esc(n)));
+        }
+        out.push_str("</ul></div>");
+    }
+    out
+}
+
+fn meta(report: &RunReport) -> String {
+    let m = &report.meta;
+    let rows = [
+        ("target", esc(&m.target)),
+        ("dialects", esc(&m.dialects.join(", "))),
+        ("pwconform", esc(&m.tool_version)),
+        ("started", esc(&utc(m.started_unix))),
+        ("duration", esc(&format_duration(m.duration_ms))),
+        (
+            "command line",
+            format!("<code>{}</code>", esc(&m.command_line)),
+        ),
+    ];
+    let mut out = String::from("<table class=\"meta\">");
+    for (k, v) in rows {
+        out.push_str(&format!("<tr><th>{k}</th><td>{v}</td></tr>"));
+    }
+    out.push_str("</table>");
+    out
+}
+
+/// Per dialect, then per theme; every non-zero count links to the table filtered to those cases.
+fn totals(report: &RunReport) -> String {
+    let mut out = String::from("<div class=\"totals\">");
+    let dialects: Vec<(String, Totals)> = dialect_totals(report);
+    out.push_str(&totals_table(
+        "dialect",
+        "dialect",
+        &dialects,
+        report.totals(),
+    ));
+    let mut themes: Vec<String> = Vec::new();
+    for c in &report.cases {
+        if !themes.contains(&c.theme) {
+            themes.push(c.theme.clone());
+        }
+    }
+    let by_theme: Vec<(String, Totals)> = themes
+        .into_iter()
+        .map(|t| {
+            let totals = totals_of(report.cases.iter().filter(|c| c.theme == t));
+            (t, totals)
+        })
+        .collect();
+    out.push_str(&totals_table("theme", "theme", &by_theme, report.totals()));
+    out.push_str("</div>");
+    out
+}
+
+fn totals_table(label: &str, key: &str, rows: &[(String, Totals)], all: Totals) -> String {
+    let mut out = format!(
+        "<table class=\"counts\"><thead><tr><th>{label}</th><th>passed</th><th>failed</th>\
+         <th>errors</th><th>known</th><th>skipped</th><th>total</th></tr></thead><tbody>"
+    );
+    for (name, t) in rows {
+        out.push_str(&counts_row(Some((key, name)), &esc(name), *t));
+    }
+    out.push_str(&counts_row(None, "<strong>total</strong>", all));
+    out.push_str("</tbody></table>");
+    out
+}
+
+fn counts_row(filter: Option<(&str, &str)>, label: &str, t: Totals) -> String {
+    let cells = [
+        ("pass", t.passed),
+        ("fail", t.failed),
+        ("error", t.errors),
+        ("known", t.known),
+        ("skip", t.skipped),
+    ];
+    let total = t.passed + t.failed + t.errors + t.known + t.skipped;
+    let mut out = format!("<tr><th>{label}</th>");
+    for (status, n) in cells {
+        if n == 0 {
+            out.push_str("<td class=\"zero\">0</td>");
+            continue;
+        }
+        let mut pairs = vec![("status", status)];
+        pairs.extend(filter);
+        let href = esc(&hash_link(&pairs));
+        out.push_str(&format!(
+            "<td class=\"n-{status}\"><a href=\"{href}\">{n}</a></td>"
+        ));
+    }
+    out.push_str(&format!("<td>{total}</td></tr>"));
+    out
+}
+
+/// `2026-11-23 10:13:03 UTC` (civil-from-days, so no date crate is needed for one line).
+fn utc(unix: u64) -> String {
+    let days = (unix / 86_400) as i64;
+    let secs = unix % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        secs / 3600,
+        (secs % 3600) / 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests;

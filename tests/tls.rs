@@ -1,0 +1,406 @@
+//! TLS targets with certificates from a private CA (rcgen), served by rustls + axum: trust via
+//! --cacert, the reason named for each certificate problem, --insecure, client certificates,
+//! HTTP/2 negotiated by ALPN, and the binary getting past TLS only with --cacert.
+
+mod net_support;
+
+use std::sync::Arc;
+
+use assert_cmd::Command;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use net_support::send;
+use pwconform::cli::NetArgs;
+use pwconform::exec::HttpOptions;
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose, date_time_ymd,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use tokio_rustls::rustls::server::WebPkiClientVerifier;
+use tokio_rustls::rustls::{RootCertStore, ServerConfig, crypto::aws_lc_rs};
+
+const UNKNOWN_ISSUER: &str = "TLS: unknown issuer (self-signed or private CA: pass --cacert)";
+
+struct Ca {
+    params: CertificateParams,
+    key: KeyPair,
+    pem: String,
+    der: CertificateDer<'static>,
+}
+
+/// A certificate and its key, as the server loads them and as PEM files for --cert/--key.
+struct Leaf {
+    der: CertificateDer<'static>,
+    key_der: Vec<u8>,
+    cert_pem: String,
+    key_pem: String,
+}
+
+impl Leaf {
+    fn key(&self) -> PrivateKeyDer<'static> {
+        PrivatePkcs8KeyDer::from(self.key_der.clone()).into()
+    }
+}
+
+fn ca() -> Ca {
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "pwconform test CA");
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let cert = params.self_signed(&key).unwrap();
+    Ca {
+        pem: cert.pem(),
+        der: cert.der().clone(),
+        params,
+        key,
+    }
+}
+
+impl Ca {
+    fn issue(&self, names: &[&str], expired: bool, usage: ExtendedKeyUsagePurpose) -> Leaf {
+        let key = KeyPair::generate().unwrap();
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        let mut params = CertificateParams::new(names).unwrap();
+        if expired {
+            params.not_before = date_time_ymd(2000, 1, 1);
+            params.not_after = date_time_ymd(2001, 1, 1);
+        }
+        params.extended_key_usages = vec![usage];
+        let issuer = Issuer::from_params(&self.params, &self.key);
+        let cert = params.signed_by(&key, &issuer).unwrap();
+        Leaf {
+            der: cert.der().clone(),
+            key_der: key.serialize_der(),
+            cert_pem: cert.pem(),
+            key_pem: key.serialize_pem(),
+        }
+    }
+
+    fn server(&self, names: &[&str]) -> Leaf {
+        self.issue(names, false, ExtendedKeyUsagePurpose::ServerAuth)
+    }
+}
+
+fn self_signed() -> Leaf {
+    let c = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
+    Leaf {
+        der: c.cert.der().clone(),
+        key_der: c.signing_key.serialize_der(),
+        cert_pem: c.cert.pem(),
+        key_pem: c.signing_key.serialize_pem(),
+    }
+}
+
+/// An HTTPS target on 127.0.0.1 answering every request 404 with the HTTP version it got
+/// (HTTP/2 when ALPN picks it). With `client_ca`, it demands a client certificate from that CA.
+async fn tls_target(leaf: &Leaf, client_ca: Option<&Ca>) -> String {
+    let provider = Arc::new(aws_lc_rs::default_provider());
+    let builder = ServerConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .unwrap();
+    let builder = match client_ca {
+        Some(ca) => {
+            let mut roots = RootCertStore::empty();
+            roots.add(ca.der.clone()).unwrap();
+            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .unwrap();
+            builder.with_client_cert_verifier(verifier)
+        }
+        None => builder.with_no_client_auth(),
+    };
+    let mut config = builder
+        .with_single_cert(vec![leaf.der.clone()], leaf.key())
+        .unwrap();
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let tcp = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = tcp.local_addr().unwrap();
+    let (tx, rx) = mpsc::channel(16);
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = tcp.accept().await {
+            let (acceptor, tx) = (acceptor.clone(), tx.clone());
+            // Handshakes run apart: one client that fails verification must not block others.
+            tokio::spawn(async move {
+                if let Ok(tls) = acceptor.accept(socket).await {
+                    let _ = tx.send(tls).await;
+                }
+            });
+        }
+    });
+    let app = axum::Router::new().fallback(|req: Request| async move {
+        (StatusCode::NOT_FOUND, format!("{:?}", req.version()))
+    });
+    tokio::spawn(async move { axum::serve(Handshaken { rx, addr }, app).await });
+    format!("https://{addr}")
+}
+
+/// axum's listener over connections whose TLS handshake is done.
+struct Handshaken {
+    rx: mpsc::Receiver<tokio_rustls::server::TlsStream<TcpStream>>,
+    addr: std::net::SocketAddr,
+}
+
+impl axum::serve::Listener for Handshaken {
+    type Io = tokio_rustls::server::TlsStream<TcpStream>;
+    type Addr = std::net::SocketAddr;
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        match self.rx.recv().await {
+            Some(io) => (io, self.addr),
+            None => std::future::pending().await,
+        }
+    }
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        Ok(self.addr)
+    }
+}
+
+fn trusting(ca: &Ca) -> HttpOptions {
+    HttpOptions {
+        ca_pem: Some(ca.pem.clone().into_bytes()),
+        retries: 0,
+        ..HttpOptions::default()
+    }
+}
+
+fn no_trust() -> HttpOptions {
+    HttpOptions {
+        retries: 0,
+        ..HttpOptions::default()
+    }
+}
+
+fn error_of(e: &pwconform::result::Exchange) -> &str {
+    assert!(e.response.is_none(), "unexpected answer: {:?}", e.response);
+    e.error.as_deref().unwrap_or("(no error)")
+}
+
+#[tokio::test]
+async fn private_ca_is_trusted_with_cacert_and_h2_is_negotiated() {
+    let ca = ca();
+    let base = tls_target(&ca.server(&["127.0.0.1", "localhost"]), None).await;
+    let e = send(&base, &trusting(&ca)).await;
+    assert_eq!(e.error, None);
+    let r = e.response.unwrap();
+    assert_eq!((r.status, r.body.as_str()), (404, "HTTP/2.0"));
+}
+
+#[tokio::test]
+async fn localhost_name_is_checked_too() {
+    let ca = ca();
+    let base = tls_target(&ca.server(&["localhost"]), None).await;
+    let base = base.replace("127.0.0.1", "localhost");
+    let e = send(&base, &trusting(&ca)).await;
+    assert_eq!(e.error, None, "{:?}", e.error);
+}
+
+#[tokio::test]
+async fn private_ca_without_cacert_is_an_unknown_issuer() {
+    let ca = ca();
+    let base = tls_target(&ca.server(&["127.0.0.1"]), None).await;
+    let e = send(&base, &no_trust()).await;
+    assert_eq!(error_of(&e), UNKNOWN_ISSUER);
+}
+
+#[tokio::test]
+async fn self_signed_is_an_unknown_issuer_and_insecure_accepts_it() {
+    let base = tls_target(&self_signed(), None).await;
+    let e = send(&base, &no_trust()).await;
+    assert_eq!(error_of(&e), UNKNOWN_ISSUER);
+    let insecure = HttpOptions {
+        insecure: true,
+        ..no_trust()
+    };
+    let e = send(&base, &insecure).await;
+    assert_eq!(e.response.map(|r| r.status), Some(404));
+}
+
+#[tokio::test]
+async fn expired_certificate() {
+    let ca = ca();
+    let leaf = ca.issue(&["127.0.0.1"], true, ExtendedKeyUsagePurpose::ServerAuth);
+    let base = tls_target(&leaf, None).await;
+    let e = send(&base, &trusting(&ca)).await;
+    assert_eq!(error_of(&e), "TLS: certificate expired");
+}
+
+#[tokio::test]
+async fn certificate_for_another_host() {
+    let ca = ca();
+    let base = tls_target(&ca.server(&["other.example"]), None).await;
+    let e = send(&base, &trusting(&ca)).await;
+    assert_eq!(error_of(&e), "TLS: certificate is for another host");
+}
+
+#[tokio::test]
+async fn client_certificate_required() {
+    let ca = ca();
+    let base = tls_target(&ca.server(&["127.0.0.1"]), Some(&ca)).await;
+    let e = send(&base, &trusting(&ca)).await;
+    assert_eq!(
+        error_of(&e),
+        "TLS: the server wants a client certificate: pass --cert and --key"
+    );
+    let client = ca.issue(&["client"], false, ExtendedKeyUsagePurpose::ClientAuth);
+    let with_identity = HttpOptions {
+        identity_pem: Some(format!("{}\n{}", client.cert_pem, client.key_pem).into_bytes()),
+        ..trusting(&ca)
+    };
+    let e = send(&base, &with_identity).await;
+    assert_eq!(e.error, None);
+    assert_eq!(e.response.map(|r| r.status), Some(404));
+}
+
+#[tokio::test]
+async fn https_to_a_plain_http_server() {
+    // A plain HTTP server answers the ClientHello's bytes with a 400, as it would any garbage.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut hello = [0u8; 512];
+            let _ = socket.read(&mut hello).await;
+            let _ = socket
+                .write_all(
+                    b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                )
+                .await;
+        }
+    });
+    let e = send(&format!("https://127.0.0.1:{port}"), &no_trust()).await;
+    assert_eq!(
+        error_of(&e),
+        "TLS handshake failed: the server does not speak TLS on this port (use http://?)"
+    );
+}
+
+#[tokio::test]
+async fn http_to_a_tls_server() {
+    let ca = ca();
+    let base = tls_target(&ca.server(&["127.0.0.1"]), None).await;
+    let e = send(&base.replace("https:", "http:"), &no_trust()).await;
+    assert_eq!(
+        error_of(&e),
+        "the answer is not HTTP/1.x (invalid HTTP version parsed): if the server speaks TLS use https://, if it speaks only HTTP/2 pass --http2-prior-knowledge"
+    );
+}
+
+#[tokio::test]
+async fn tls_handshake_that_never_comes() {
+    // Accepts TCP, never answers the ClientHello: the connect timeout covers the handshake.
+    let server = net_support::raw(|s, _| net_support::stall(s)).await;
+    let options = HttpOptions {
+        connect_timeout: std::time::Duration::from_millis(300),
+        ..no_trust()
+    };
+    let e = send(&format!("https://127.0.0.1:{}", server.port), &options).await;
+    assert_eq!(
+        error_of(&e),
+        format!(
+            "no connection to 127.0.0.1:{} within 0.3s (--connect-timeout): is the host up, and does it speak TLS on this port?",
+            server.port
+        )
+    );
+}
+
+fn net_args(dir: &std::path::Path, files: &[(&str, &str)]) -> NetArgs {
+    let path = |name: &str| {
+        files.iter().find(|(n, _)| *n == name).map(|(n, body)| {
+            let p = dir.join(n);
+            std::fs::write(&p, body).unwrap();
+            p
+        })
+    };
+    NetArgs {
+        timeout: 10.0,
+        connect_timeout: 5.0,
+        max_body: 1024 * 1024,
+        rate: None,
+        retries: 2,
+        cacert: path("ca.pem"),
+        insecure: false,
+        cert: path("cert.pem"),
+        key: path("key.pem"),
+        proxy: None,
+        headers: Vec::new(),
+        http2_prior_knowledge: false,
+    }
+}
+
+#[test]
+fn pem_files_are_read_and_checked_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = ca();
+    let client = ca.issue(&["client"], false, ExtendedKeyUsagePurpose::ClientAuth);
+    let other = ca.issue(&["client"], false, ExtendedKeyUsagePurpose::ClientAuth);
+    let good = net_args(
+        dir.path(),
+        &[
+            ("ca.pem", &ca.pem),
+            ("cert.pem", &client.cert_pem),
+            ("key.pem", &client.key_pem),
+        ],
+    );
+    let o = good.to_options().unwrap();
+    assert!(o.ca_pem.is_some() && o.identity_pem.is_some());
+    let mismatched = net_args(
+        dir.path(),
+        &[("cert.pem", &client.cert_pem), ("key.pem", &other.key_pem)],
+    );
+    assert_eq!(
+        mismatched.to_options().unwrap_err(),
+        "--cert/--key: the private key does not belong to the certificate"
+    );
+}
+
+/// The binary against a TLS target: past TLS with --cacert (whatever the answer), the TLS reason
+/// without it.
+#[test]
+fn binary_gets_past_tls_only_with_cacert() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let ca = ca();
+    let base = rt.block_on(tls_target(&ca.server(&["127.0.0.1"]), None));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ca.pem"), &ca.pem).unwrap();
+    std::fs::write(
+        dir.path().join("accounts.yaml"),
+        "dialect: ocariot\naccounts:\n  admin:\n    - username: admin1\n      password: Admin-pass-1\n",
+    )
+    .unwrap();
+    let run = |cacert: bool| {
+        let mut cmd = Command::cargo_bin("pwconform").unwrap();
+        cmd.current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .args(["run", "--target", &base, "--accounts", "accounts.yaml"])
+            .args([
+                "--dialect",
+                "ocariot",
+                "--filter",
+                "change-own-password[admin]",
+            ])
+            .args(["--json", "run.json", "--retries", "0"]);
+        if cacert {
+            cmd.args(["--cacert", "ca.pem"]);
+        }
+        let out = cmd.output().unwrap();
+        let json = std::fs::read_to_string(dir.path().join("run.json")).unwrap_or_default();
+        format!("{}\n{json}", String::from_utf8_lossy(&out.stderr))
+    };
+    let trusted = run(true);
+    assert!(!trusted.contains("TLS"), "{trusted}");
+    assert!(
+        trusted.contains("404"),
+        "the target's answer is reported: {trusted}"
+    );
+    let untrusted = run(false);
+    assert!(untrusted.contains(UNKNOWN_ISSUER), "{untrusted}");
+}
