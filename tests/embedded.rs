@@ -123,3 +123,29 @@ async fn a_legacy_server_fails_the_current_dialect_and_passes_the_legacy_one() {
         "{statuses:?}"
     );
 }
+
+/// Issue 4's "done when": a server that accepts every new password whatever its type; after a full
+/// run every account logs in with its original password, and the results say which cases changed
+/// which account.
+#[rstest]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accepting_any_password_type_ends_with_every_password_restored(
+    #[values("ocariot", "openspecimen")] dialect: &str,
+) {
+    let d = common::dialect(dialect);
+    let server = common::server(dialect, &["accept-non-string-passwords"]).await;
+    let target = Target::from_seed(&server.base_url, &server.accounts);
+    let run = common::run(&d, &target, |_| true).await;
+    let changed: Vec<(&str, &str)> = run
+        .cases
+        .iter()
+        .filter_map(|c| c.changed_account.as_deref().map(|a| (c.id.as_str(), a)))
+        .filter(|(id, _)| id.starts_with("wrong-type-new-password"))
+        .collect();
+    assert!(changed.len() >= 3, "{changed:?}");
+    assert!(run.unrestored.is_empty(), "{:?}", run.unrestored);
+    assert_eq!(
+        common::accounts_not_original(&d, &server).await,
+        Vec::<String>::new()
+    );
+}

@@ -365,3 +365,31 @@ async fn one_misbehaving_request_does_not_break_the_next() {
     }
     assert_eq!(server.count(), 3);
 }
+
+#[tokio::test]
+async fn explicit_proxy_is_used_even_for_loopback_targets() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let (mut s, _) = listener.accept().await.unwrap();
+        let head = read_request(&mut s).await.unwrap_or_default();
+        let _ = tx.send(head);
+        let _ = s
+            .write_all(b"HTTP/1.1 418 I'm a teapot\r\ncontent-length: 9\r\n\r\nvia proxy")
+            .await;
+    });
+    // Nobody listens at the target: only the proxy can answer.
+    let target = format!("http://127.0.0.1:{}", closed_port().await);
+    let options = HttpOptions {
+        proxy: Some(proxy),
+        ..quick()
+    };
+    let e = send(&target, &options).await;
+    assert_eq!(answer_of(&e).body, "via proxy");
+    let head = rx.await.unwrap();
+    assert!(
+        head.starts_with(&format!("PUT {target}/v1/users/1/password HTTP/1.1")),
+        "{head}"
+    );
+}

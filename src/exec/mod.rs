@@ -251,22 +251,12 @@ impl Health {
             .and_then(|f| f.clone())
             .unwrap_or_default();
         CaseResult {
-            dialect: step.dialect.clone(),
-            id: step.id.clone(),
-            title: step.title.clone(),
-            theme: step.theme.clone(),
-            tags: step.tags.clone(),
-            expected_outcome: step.expect.outcome.clone(),
             verdict: Verdict::Error,
             reasons: vec![format!(
                 "not sent: the target answered none of the first {} requests ({why})",
                 Self::GIVE_UP_AFTER
             )],
-            checks: Vec::new(),
-            exchanges: Vec::new(),
-            changed_account: None,
-            duration_ms: 0,
-            doc: step.expect.doc.clone(),
+            ..step::new_result(step)
         }
     }
 }

@@ -41,15 +41,9 @@ pub struct StepEnv<'a> {
     pub stop: &'a AtomicBool,
 }
 
-/// Runs `step` with its accounts held; returns its result and, if a password could not be put
-/// back, which account.
-pub async fn run_step(
-    env: &StepEnv<'_>,
-    step: &Step,
-    held: &mut Held<'_>,
-) -> (CaseResult, Option<Unrestored>) {
-    let started = Instant::now();
-    let mut result = CaseResult {
+/// A passing result for `step` with nothing done yet; the run fills it in.
+pub fn new_result(step: &Step) -> CaseResult {
+    CaseResult {
         dialect: step.dialect.clone(),
         id: step.id.clone(),
         title: step.title.clone(),
@@ -63,7 +57,18 @@ pub async fn run_step(
         changed_account: None,
         duration_ms: 0,
         doc: step.expect.doc.clone(),
-    };
+    }
+}
+
+/// Runs `step` with its accounts held; returns its result and, if a password could not be put
+/// back, which account.
+pub async fn run_step(
+    env: &StepEnv<'_>,
+    step: &Step,
+    held: &mut Held<'_>,
+) -> (CaseResult, Option<Unrestored>) {
+    let started = Instant::now();
+    let mut result = new_result(step);
     let unrestored = execute(env, step, held, &mut result).await;
     if result.verdict == Verdict::Pass && !result.reasons.is_empty() {
         result.verdict = Verdict::Fail;
