@@ -1,7 +1,13 @@
 //! Input files and the errors that point into them (`file:line:col: what was expected`).
 
+mod positions;
+mod yaml_errors;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+pub use positions::{Pos, PosMap};
+pub use yaml_errors::dotted;
 
 /// A text file read from disk or from the copy embedded in the binary.
 #[derive(Debug, Clone)]
@@ -14,14 +20,31 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn read(path: &Path) -> Result<Self, LoadError> {
-        let text = std::fs::read_to_string(path).map_err(|e| LoadError {
-            file: path.display().to_string(),
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| LoadError {
+            file: name.clone(),
             line: None,
             column: None,
             message: format!("cannot read file: {e}"),
         })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            // Point at the first byte that is not UTF-8, so the user can find it.
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let good = String::from_utf8_lossy(good);
+            let line = good.matches('\n').count() as u64 + 1;
+            let column = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+            let bad = e.as_bytes()[e.utf8_error().valid_up_to()];
+            LoadError {
+                file: name.clone(),
+                line: Some(line),
+                column: Some(column),
+                message: format!(
+                    "the file is not UTF-8 text (byte 0x{bad:02x}); save it as UTF-8"
+                ),
+            }
+        })?;
         Ok(Self {
-            name: path.display().to_string(),
+            name,
             path: Some(path.to_path_buf()),
             text,
         })
@@ -47,23 +70,51 @@ impl SourceFile {
         }
     }
 
-    /// Parses YAML into `T`, turning parser and type errors into `file:line:col` errors.
+    /// Parses YAML into `T`, turning parser and type errors into `file:line:col` errors. Every
+    /// input file is a mapping at the top; an empty file or a list says so plainly.
     pub fn parse_yaml<T: serde::de::DeserializeOwned>(&self) -> Result<T, LoadError> {
-        serde_saphyr::from_str::<T>(&self.text).map_err(|e| self.yaml_error(&e))
+        self.parse_yaml_with(serde_saphyr::Options::default(), &[])
+    }
+
+    /// [`Self::parse_yaml`] with parser options; values under `secret_keys` are never quoted back.
+    pub fn parse_yaml_with<T: serde::de::DeserializeOwned>(
+        &self,
+        options: serde_saphyr::Options,
+        secret_keys: &[&str],
+    ) -> Result<T, LoadError> {
+        if is_blank(&self.text) {
+            return Err(self.error_at(
+                1,
+                1,
+                "the file is empty; expected a mapping of keys to values (`key: value` lines)",
+            ));
+        }
+        serde_saphyr::from_str_with_options::<T>(&self.text, options).map_err(|e| {
+            match positions::root_shape(&self.text) {
+                Some(shape) => self.error_at(
+                    1,
+                    1,
+                    format!(
+                        "the file holds {shape}; expected a mapping of keys to values at the top \
+                         (`key: value` lines)"
+                    ),
+                ),
+                None => self.describe_yaml_error(&e, secret_keys),
+            }
+        })
     }
 
     pub fn yaml_error(&self, e: &serde_saphyr::Error) -> LoadError {
-        let (line, column) = e
-            .location()
-            .map(|l| (l.line(), l.column()))
-            .unwrap_or((0, 0));
-        let mut message = e.without_snippet().to_string();
-        // The parser's message repeats the position; keep ours as the single place it is shown.
-        if let Some(pos) = message.find(" at line ") {
-            message.truncate(pos);
-        }
-        self.error_at(line, column, message.trim().to_string())
+        self.describe_yaml_error(e, &[])
     }
+}
+
+/// Nothing but blank lines, comments and document markers.
+fn is_blank(text: &str) -> bool {
+    text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#') || l == "---" || l == "..."
+    })
 }
 
 /// A problem in an input file. Displayed as `file:line:col: message`.

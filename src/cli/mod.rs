@@ -219,6 +219,9 @@ pub struct RestoreArgs {
     /// Base URL to use instead of the one recorded (e.g. the same server behind another name).
     #[arg(long, value_name = "URL")]
     pub target: Option<String>,
+    /// The same network options as the run (CA, client certificate, proxy, extra headers...).
+    #[command(flatten)]
+    pub net: Box<NetArgs>,
 }
 
 #[derive(Debug, Args)]

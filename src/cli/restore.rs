@@ -50,10 +50,17 @@ pub async fn restore(args: RestoreArgs) -> Exit {
         }
     };
     let specs = Tree::specs(args.specs.as_deref());
+    let options = match args.net.to_options() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::BadInput;
+        }
+    };
     let mut left = 0;
     for ((dialect_name, base, username), list) in accounts {
         let base = args.target.clone().unwrap_or(base);
-        let outcome = restore_one(&specs, &dialect_name, &base, &list).await;
+        let outcome = restore_one(&specs, &dialect_name, &base, &list, &options).await;
         match outcome {
             Ok(how) => {
                 for e in &list {
@@ -84,9 +91,10 @@ async fn restore_one(
     dialect: &str,
     base: &str,
     list: &[Entry],
+    options: &HttpOptions,
 ) -> Result<String, String> {
     let dialect = load_dialect(specs, dialect).map_err(|e| e.to_string())?;
-    let http = Http::new(base, &HttpOptions::default())?;
+    let http = Http::new(base, options)?;
     let Some(last) = list.last() else {
         return Err("no entry".into());
     };

@@ -201,6 +201,10 @@ async fn execute(
     result.exchanges.push(exchange);
     result.checks = check_response(&step.expect, &response);
     result.reasons = reasons(&result.checks);
+    if !result.reasons.is_empty() {
+        // Why the body looks the way it does (compressed, cut, not UTF-8, a redirect).
+        result.reasons.extend(Http::response_notes(&response));
+    }
 
     let target = step.target_account()?;
     if !(200..300).contains(&response.status) {

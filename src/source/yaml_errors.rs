@@ -1,0 +1,220 @@
+//! Turns serde-saphyr's errors into messages for people writing the files: the key or value at
+//! fault, what was expected, a did-you-mean for misspelt keys and names, and never the parser's
+//! developer-facing hints (`set DuplicateKeyPolicy in Options`).
+
+use serde_saphyr::Error;
+
+use super::positions::{Pos, PosMap};
+use super::{LoadError, SourceFile, did_you_mean};
+
+/// Longest value text quoted back in a message.
+const MAX_SHOWN: usize = 40;
+
+impl SourceFile {
+    /// A YAML error as `file:line:col: message`; values under any of `secret_keys` (at any depth)
+    /// are never quoted back.
+    pub fn describe_yaml_error(&self, e: &Error, secret_keys: &[&str]) -> LoadError {
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((0, 0));
+        let at = Pos { line, column };
+        // The path is only worked out when a message needs it: it parses the file again.
+        let context = || {
+            let path = PosMap::parse(&self.text).path_at(at).unwrap_or_default();
+            let secret = path.iter().any(|p| secret_keys.contains(&p.as_str()));
+            (dotted(&path), secret)
+        };
+        let found = |secret: bool| {
+            if secret {
+                return String::new();
+            }
+            value_text_at(&self.text, at)
+                .map(|v| format!(", found `{v}`"))
+                .unwrap_or_default()
+        };
+        let message = match e.without_snippet() {
+            Error::SerdeUnknownField {
+                field, expected, ..
+            } => format!(
+                "unknown key `{field}`{}; expected one of: {}",
+                did_you_mean(field, expected.iter().copied()),
+                expected.join(", ")
+            ),
+            Error::SerdeUnknownVariant {
+                variant, expected, ..
+            } => {
+                let (path, secret) = context();
+                let shown = if secret { "(secret)" } else { variant.as_str() };
+                format!(
+                    "{}unknown value `{shown}`{}; expected one of: {}",
+                    prefix(&path),
+                    if secret {
+                        String::new()
+                    } else {
+                        did_you_mean(variant, expected.iter().copied())
+                    },
+                    expected.join(", ")
+                )
+            }
+            Error::SerdeMissingField { field, .. } => format!("missing required key `{field}`"),
+            Error::Unexpected { expected, .. } => {
+                let (path, secret) = context();
+                format!(
+                    "{}expected {}{}",
+                    prefix(&path),
+                    plain_expected(expected),
+                    found(secret)
+                )
+            }
+            Error::SerdeInvalidType {
+                unexpected,
+                expected,
+                ..
+            }
+            | Error::SerdeInvalidValue {
+                unexpected,
+                expected,
+                ..
+            } => {
+                let (path, secret) = context();
+                // `integer `5`` -> `integer`: the kind is no secret, the value may be.
+                let unexpected = if secret {
+                    unexpected.split(" `").next().unwrap_or_default()
+                } else {
+                    unexpected.as_str()
+                };
+                format!("{}expected {expected}, found {unexpected}", prefix(&path))
+            }
+            Error::DuplicateMappingKey { key, .. } => match key {
+                Some(k) => format!("duplicate key `{k}`; a key may appear only once in a mapping"),
+                None => "duplicate key; a key may appear only once in a mapping".to_string(),
+            },
+            Error::Eof { .. } => "unexpected end of file (an unclosed `[`, `{` or quote?)".into(),
+            Error::UnresolvedProperty { name, .. }
+            | Error::PropertyRequiredButUnset { name, .. } => format!(
+                "environment variable `{name}` is not set (`${{{name}}}` is read from the \
+                 environment); export it or write the value"
+            ),
+            Error::Message { msg, .. } if msg.contains("untagged enum ") => {
+                let (path, secret) = context();
+                let name = msg.rsplit(' ').next().unwrap_or_default();
+                format!(
+                    "{}expected {}{}",
+                    prefix(&path),
+                    untagged_expected(name),
+                    found(secret)
+                )
+            }
+            other => {
+                let mut m = other.to_string();
+                // The parser's message repeats the position; ours is the single place it is shown.
+                if let Some(p) = m.find(" at line ") {
+                    m.truncate(p);
+                }
+                m.trim().to_string()
+            }
+        };
+        self.error_at(line, column, message)
+    }
+}
+
+/// `cases.0.vary` -> `cases[0].vary`.
+pub fn dotted<S: AsRef<str>>(path: &[S]) -> String {
+    let mut out = String::new();
+    for p in path {
+        let p = p.as_ref();
+        if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&format!("[{p}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(p);
+        }
+    }
+    out
+}
+
+fn prefix(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("`{path}`: ")
+    }
+}
+
+fn plain_expected(parser_word: &str) -> &str {
+    match parser_word {
+        "mapping start" => "a mapping (`key: value` lines or `{...}`)",
+        "sequence start" => "a list (`- item` lines or `[...]`)",
+        "string scalar" | "str expected" | "missing string" => "a string",
+        "bool expected" | "missing bool" => "`true` or `false`",
+        other => other,
+    }
+}
+
+/// What each untagged enum of the models accepts, by its Rust name.
+fn untagged_expected(name: &str) -> String {
+    match name {
+        "Expect" => "an outcome name (e.g. `missing_field`) or a response mapping with `status`"
+            .to_string(),
+        "StatusSet" => "a status code or a list of status codes".to_string(),
+        "OneOrMany" => "a name or a list of names".to_string(),
+        other => format!("a value of the form `{other}`"),
+    }
+}
+
+/// The scalar written at `at`, on one line and shortened, to quote back; `None` for a block value.
+fn value_text_at(text: &str, at: Pos) -> Option<String> {
+    let line = text.lines().nth(usize::try_from(at.line).ok()?.checked_sub(1)?)?;
+    let rest: String = line
+        .chars()
+        .skip(usize::try_from(at.column).ok()?.saturating_sub(1))
+        .collect();
+    // A trailing comment is no part of the value.
+    let rest = match rest.find(" #") {
+        Some(p) => &rest[..p],
+        None => rest.as_str(),
+    };
+    let rest = rest.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    if rest.chars().count() > MAX_SHOWN {
+        let head: String = rest.chars().take(MAX_SHOWN).collect();
+        return Some(format!("{head}..."));
+    }
+    Some(rest.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case(&["cases", "0", "vary"], "cases[0].vary")]
+    #[case(&["known", "12"], "known[12]")]
+    #[case(&[], "")]
+    fn dotted_paths(#[case] path: &[&str], #[case] expected: &str) {
+        assert_eq!(dotted(path), expected);
+    }
+
+    #[rstest]
+    #[case("a: 5 # c\n", 1, 4, Some("5"))]
+    #[case("a:\n  b: 1\n", 1, 3, None)]
+    #[case("a: x\n", 9, 1, None)]
+    #[case("a: é\n", 1, 4, Some("é"))]
+    fn quotes_values(
+        #[case] text: &str,
+        #[case] line: u64,
+        #[case] column: u64,
+        #[case] expected: Option<&str>,
+    ) {
+        assert_eq!(
+            value_text_at(text, Pos { line, column }).as_deref(),
+            expected
+        );
+    }
+}
