@@ -1,11 +1,13 @@
 //! Input files and the errors that point into them (`file:line:col: what was expected`).
 
+mod locate;
 mod positions;
 mod yaml_errors;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use locate::{Located, Problem, check_value_as, locate};
 pub use positions::{Pos, PosMap};
 pub use yaml_errors::dotted;
 
@@ -38,9 +40,7 @@ impl SourceFile {
                 file: name.clone(),
                 line: Some(line),
                 column: Some(column),
-                message: format!(
-                    "the file is not UTF-8 text (byte 0x{bad:02x}); save it as UTF-8"
-                ),
+                message: format!("the file is not UTF-8 text (byte 0x{bad:02x}); save it as UTF-8"),
             }
         })?;
         Ok(Self {

@@ -145,6 +145,11 @@ impl Journal {
     }
 }
 
+/// The command that finishes what a run left in `journal`.
+pub fn restore_command(journal: &Journal) -> String {
+    format!("pwconform restore --journal {}", journal.path().display())
+}
+
 /// The entries of a journal file that were never closed, in the order they were opened.
 pub fn open_entries(path: &Path) -> Result<Vec<Entry>, String> {
     let file = File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;

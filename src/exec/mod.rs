@@ -21,7 +21,7 @@ use crate::plan::Plan;
 use crate::result::{CaseResult, Unrestored, Verdict};
 use crate::spec::LoadedDialect;
 use crate::target::Target;
-use journal::Journal;
+use journal::{Journal, restore_command};
 use step::{Held, StepEnv, close_journal, run_step};
 
 #[derive(Debug, Clone)]
@@ -203,7 +203,7 @@ async fn verify_accounts(
                 role: state.account.role.clone(),
                 username: state.account.username.clone().unwrap_or_default(),
                 reason: format!("its original password no longer works after the run: {e}"),
-                journal: env.journal.map(|j| j.path().display().to_string()),
+                journal: env.journal.map(restore_command),
             }),
         }
     }

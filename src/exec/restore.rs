@@ -55,6 +55,7 @@ pub async fn restore(
         return Ok(last);
     }
     let mut tried = Vec::new();
+    let mut last_answer = None;
     for cand in candidates {
         for _attempt in 0..2 {
             if state.token.is_none() {
@@ -69,7 +70,9 @@ pub async fn restore(
                     LoginResult::Rejected(_) | LoginResult::Failed(_) => break,
                 }
             }
-            match change_own(http, dialect, state, cand, &original, log).await {
+            let answer = change_own(http, dialect, state, cand, &original, log).await;
+            last_answer = answer.or(last_answer);
+            match answer {
                 Some(s) if (200..300).contains(&s) => {
                     state.password = Some(original);
                     return Ok(cand.clone());
@@ -90,8 +93,13 @@ pub async fn restore(
         return Ok("(a change the server answered with an error)".into());
     }
     state.password = None;
+    let hint = match last_answer {
+        Some(403) => " (the change route answered 403: this account may not change its own password there; an administrator must reset it)".to_string(),
+        Some(s) => format!(" (last answer: {s})"),
+        None => String::new(),
+    };
     Err(format!(
-        "none of the {} password(s) it may have worked",
+        "none of the {} password(s) it may have worked{hint}",
         tried.len()
     ))
 }

@@ -6,7 +6,7 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 use super::client::Http;
-use super::journal::{Entry, Journal};
+use super::journal::{Entry, Journal, restore_command};
 use super::render::render_request;
 use super::restore::{candidates, restore};
 use super::session::{AccountState, LoginResult, ensure_session, login};
@@ -249,7 +249,7 @@ async fn execute(
                 role: state.account.role.clone(),
                 username: state.account.username.clone().unwrap_or_default(),
                 reason: e,
-                journal: env.journal.map(|j| j.path().display().to_string()),
+                journal: env.journal.map(restore_command),
             })
         }
     }

@@ -57,7 +57,12 @@ impl SourceFile {
                     expected.join(", ")
                 )
             }
-            Error::SerdeMissingField { field, .. } => format!("missing required key `{field}`"),
+            Error::SerdeMissingField { field, .. } => {
+                // Reported at a key of the mapping that lacks it: name that mapping.
+                let mut path = PosMap::parse(&self.text).path_at(at).unwrap_or_default();
+                path.pop();
+                format!("{}missing required key `{field}`", prefix(&dotted(&path)))
+            }
             Error::Unexpected { expected, .. } => {
                 let (path, secret) = context();
                 format!(
@@ -112,7 +117,12 @@ impl SourceFile {
                 if let Some(p) = m.find(" at line ") {
                     m.truncate(p);
                 }
-                m.trim().to_string()
+                let m = m.trim().to_string();
+                if m.contains("tabs") {
+                    format!("{m}; indent with spaces, not tabs")
+                } else {
+                    m
+                }
             }
         };
         self.error_at(line, column, message)
@@ -157,8 +167,9 @@ fn plain_expected(parser_word: &str) -> &str {
 /// What each untagged enum of the models accepts, by its Rust name.
 fn untagged_expected(name: &str) -> String {
     match name {
-        "Expect" => "an outcome name (e.g. `missing_field`) or a response mapping with `status`"
-            .to_string(),
+        "Expect" => {
+            "an outcome name (e.g. `missing_field`) or a response mapping with `status`".to_string()
+        }
         "StatusSet" => "a status code or a list of status codes".to_string(),
         "OneOrMany" => "a name or a list of names".to_string(),
         other => format!("a value of the form `{other}`"),
@@ -167,17 +178,22 @@ fn untagged_expected(name: &str) -> String {
 
 /// The scalar written at `at`, on one line and shortened, to quote back; `None` for a block value.
 fn value_text_at(text: &str, at: Pos) -> Option<String> {
-    let line = text.lines().nth(usize::try_from(at.line).ok()?.checked_sub(1)?)?;
+    let line = text
+        .lines()
+        .nth(usize::try_from(at.line).ok()?.checked_sub(1)?)?;
     let rest: String = line
         .chars()
         .skip(usize::try_from(at.column).ok()?.saturating_sub(1))
         .collect();
-    // A trailing comment is no part of the value.
-    let rest = match rest.find(" #") {
-        Some(p) => &rest[..p],
-        None => rest.as_str(),
+    let in_flow = {
+        let before: String = line
+            .chars()
+            .take(usize::try_from(at.column).ok()?.saturating_sub(1))
+            .collect();
+        let opened = before.matches(['{', '[']).count();
+        opened > before.matches(['}', ']']).count()
     };
-    let rest = rest.trim();
+    let rest = scalar_text(&rest, in_flow);
     if rest.is_empty() {
         return None;
     }
@@ -186,6 +202,39 @@ fn value_text_at(text: &str, at: Pos) -> Option<String> {
         return Some(format!("{head}..."));
     }
     Some(rest.to_string())
+}
+
+/// The written node at the start of `rest`: a bracketed or quoted value whole, a plain one up to
+/// a comment (or, inside `[...]` / `{...}`, up to the next `,`, `]` or `}`).
+fn scalar_text(rest: &str, in_flow: bool) -> &str {
+    let rest = rest.trim_start();
+    let end = match rest.chars().next() {
+        Some(open @ ('[' | '{')) => {
+            let close = if open == '[' { ']' } else { '}' };
+            let mut depth = 0usize;
+            rest.char_indices()
+                .find(|&(_, c)| {
+                    if c == open {
+                        depth += 1;
+                    } else if c == close {
+                        depth = depth.saturating_sub(1);
+                    }
+                    depth == 0
+                })
+                .map_or(rest.len(), |(i, c)| i + c.len_utf8())
+        }
+        Some(q @ ('"' | '\'')) => rest
+            .char_indices()
+            .skip(1)
+            .find(|&(_, c)| c == q)
+            .map_or(rest.len(), |(i, c)| i + c.len_utf8()),
+        _ => {
+            let stop = |c: char| in_flow && matches!(c, ',' | ']' | '}');
+            let comment = rest.find(" #").unwrap_or(rest.len());
+            rest[..comment].find(stop).unwrap_or(comment)
+        }
+    };
+    rest[..end].trim_end()
 }
 
 #[cfg(test)]
@@ -206,6 +255,9 @@ mod tests {
     #[case("a:\n  b: 1\n", 1, 3, None)]
     #[case("a: x\n", 9, 1, None)]
     #[case("a: é\n", 1, 4, Some("é"))]
+    #[case("a: {b: 5}, c: 1\n", 1, 8, Some("5"))]
+    #[case("a: [x, 'y, z'] # c\n", 1, 4, Some("[x, 'y, z']"))]
+    #[case("a: [x, 'y, z'] # c\n", 1, 8, Some("'y, z'"))]
     fn quotes_values(
         #[case] text: &str,
         #[case] line: u64,
