@@ -3,6 +3,7 @@
 
 mod client;
 pub mod journal;
+mod prove;
 mod render;
 mod restore;
 mod session;

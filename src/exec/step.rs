@@ -7,13 +7,14 @@ use serde_json::{Value, json};
 
 use super::client::Http;
 use super::journal::{Entry, Journal, restore_command};
+use super::prove::{check_session_survived, prove_change};
 use super::render::render_request;
 use super::restore::{candidates, restore};
-use super::session::{AccountState, LoginResult, ensure_session, login};
+use super::session::{AccountState, ensure_session};
 use super::{RunOptions, Secrets};
 use crate::check::{check_response, reasons};
 use crate::plan::{BodyPlan, Step, TargetUser};
-use crate::result::{CaseResult, CheckResult, Unrestored, Verdict};
+use crate::result::{CaseResult, Unrestored, Verdict};
 use crate::spec::LoadedDialect;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -315,182 +316,6 @@ fn sent_new_password(step: &Step, vars: &dyn Fn(&str) -> Option<Value>) -> Optio
     let key = step.new_password_key.as_deref()?;
     let v = body.get(key)?;
     crate::template::render_value(v, vars).ok()
-}
-
-/// The change was accepted: logging in with the new password must work, with the old one fail.
-/// The restore after an own change is sent with the session that made the change: the contract
-/// says it stays valid, so a 401 there is a failure of the case.
-fn check_session_survived(restore_log: &[crate::result::Exchange], result: &mut CaseResult) {
-    let first = restore_log
-        .iter()
-        .find(|e| e.purpose == "restore")
-        .and_then(|e| e.response.as_ref())
-        .map(|r| r.status);
-    if first == Some(401) {
-        let line = "session after the change: expected the session that changed its own password to stay valid, got 401";
-        result.reasons.push(line.to_string());
-        result.checks.push(CheckResult {
-            name: "session after the change".into(),
-            passed: false,
-            expected: "still valid".into(),
-            actual: "401".into(),
-            details: Vec::new(),
-            schema_fragment: None,
-        });
-    }
-}
-
-/// The change was accepted: logging in with the new password must work, with the old one fail;
-/// after someone else's change, where the dialect says so, the login must demand a reset.
-async fn prove_change(
-    env: &StepEnv<'_>,
-    state: &mut AccountState,
-    sent: Option<&Value>,
-    own: bool,
-    result: &mut CaseResult,
-) {
-    let username = state.account.username.clone().unwrap_or_default();
-    let Some(Value::String(new)) = sent else {
-        return;
-    };
-    let mut check = |name: &str, passed: bool, expected: &str, actual: String| {
-        result.checks.push(CheckResult {
-            name: name.into(),
-            passed,
-            expected: expected.into(),
-            actual: actual.clone(),
-            details: Vec::new(),
-            schema_fragment: None,
-        });
-        if !passed {
-            result
-                .reasons
-                .push(format!("{name}: expected {expected}, got {actual}"));
-        }
-    };
-    if state.account.username.is_none() {
-        return;
-    }
-    if !own
-        && env.dialect.spec.auth.target_sessions_end_on_change_by_other
-        && let Some(old_token) = state.token.clone()
-        && let Some(status) = probe_session(env, &old_token, &mut result.exchanges).await
-    {
-        check(
-            "target's earlier session after the change",
-            status == 401,
-            "ended (401)",
-            status.to_string(),
-        );
-    }
-    match login(env.http, env.dialect, &username, new, &mut result.exchanges).await {
-        LoginResult::Session { token, .. } => {
-            env.secrets.add(Some(&token));
-            // After an own change the restore goes through the session that made it (see
-            // `check_session_survived`); after someone else's, the target's old one is gone.
-            if !own {
-                state.token = Some(token);
-            }
-            check(
-                "login with the new password",
-                true,
-                "accepted",
-                "accepted".into(),
-            );
-            let forced = env
-                .dialect
-                .spec
-                .reset
-                .as_ref()
-                .is_some_and(|r| r.forced_after_change_by_other);
-            if forced && !own {
-                check(
-                    "forced reset after another user's change",
-                    false,
-                    "the next login demands a password reset",
-                    "a normal session".into(),
-                );
-            }
-        }
-        LoginResult::MustReset { reset_token } => {
-            state.reset_token = Some(reset_token);
-            state.token = None;
-            check(
-                "login with the new password",
-                true,
-                "accepted",
-                "accepted, reset demanded".into(),
-            );
-        }
-        LoginResult::Rejected(e) | LoginResult::Failed(e) => {
-            check("login with the new password", false, "accepted", e);
-        }
-    }
-    state.password = Some(new.clone());
-    let old = state.original.clone().unwrap_or_default();
-    // Probing the old password proves nothing when it is also the new one, and would spend the
-    // account's one allowed failed login for no reason.
-    if !env.options.login_probe || state.probe_used || old == *new {
-        return;
-    }
-    state.probe_used = true;
-    match login(
-        env.http,
-        env.dialect,
-        &username,
-        &old,
-        &mut result.exchanges,
-    )
-    .await
-    {
-        LoginResult::Rejected(_) => check(
-            "login with the old password",
-            true,
-            "rejected",
-            "rejected".into(),
-        ),
-        LoginResult::Session { token, .. } => {
-            env.secrets.add(Some(&token));
-            check(
-                "login with the old password",
-                false,
-                "rejected",
-                "accepted: the password did not change".into(),
-            );
-        }
-        LoginResult::MustReset { .. } => {
-            check(
-                "login with the old password",
-                false,
-                "rejected",
-                "accepted (reset demanded)".into(),
-            );
-        }
-        LoginResult::Failed(e) => check("login with the old password", false, "rejected", e),
-    }
-}
-
-/// Sends the dialect's logout with `token`: harmless whatever the answer (a live session ends, an
-/// ended one is refused). Returns the status.
-async fn probe_session(
-    env: &StepEnv<'_>,
-    token: &str,
-    log: &mut Vec<crate::result::Exchange>,
-) -> Option<u16> {
-    let logout = env.dialect.spec.login.logout.as_ref()?;
-    let header = super::session::auth_header(env.dialect, token, crate::plan::AuthMode::Valid)
-        .ok()
-        .flatten()?;
-    let request = crate::result::RequestRecord {
-        method: logout.method.clone(),
-        url: env.http.url(&logout.path, &[]),
-        headers: vec![header],
-        body: None,
-    };
-    let exchange = env.http.send("session probe (logout)", request).await;
-    let status = exchange.response.as_ref().map(|r| r.status);
-    log.push(exchange);
-    status
 }
 
 /// A new password no policy should refuse: upper, lower, digit, symbol, 20 characters.
