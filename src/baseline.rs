@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::result::{RunReport, Verdict};
-use crate::source::{LoadError, SourceFile};
+use crate::source::{LoadError, Pos, PosMap, SourceFile};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -34,35 +34,55 @@ pub struct KnownDeviation {
 pub fn load_baseline(path: &Path) -> Result<Baseline, LoadError> {
     let file = SourceFile::read(path)?;
     let baseline: Baseline = file.parse_yaml()?;
+    // The typed entries have no positions; the same text parsed again gives them back.
+    let positions = PosMap::parse(&file.text);
+    let error = |pos: Option<Pos>, message: String| match pos {
+        Some(p) => file.error_at(p.line, p.column, message),
+        None => file.error(message),
+    };
     for (i, k) in baseline.known.iter().enumerate() {
+        let index = i.to_string();
         if let Some(date) = &k.expires
             && !is_date(date)
         {
-            return Err(file.error(format!(
-                "known[{i}].expires: `{date}` is not a date; write YYYY-MM-DD"
-            )));
+            return Err(error(
+                positions.value(&["known", &index, "expires"]),
+                format!("known[{i}].expires: `{date}` is not a date; expected YYYY-MM-DD"),
+            ));
         }
-        if baseline.known[..i]
+        if let Some(first) = baseline.known[..i]
             .iter()
-            .any(|o| o.dialect == k.dialect && o.case == k.case)
+            .position(|o| o.dialect == k.dialect && o.case == k.case)
         {
-            return Err(file.error(format!(
-                "known[{i}]: `{}/{}` is listed twice",
-                k.dialect, k.case
-            )));
+            let first_line = positions
+                .key(&["known", &first.to_string()])
+                .map_or_else(String::new, |p| format!(" (first at line {})", p.line));
+            return Err(error(
+                positions.key(&["known", &index]),
+                format!(
+                    "known[{i}]: `{}/{}` is listed twice{first_line}; expected one entry per \
+                     dialect and case",
+                    k.dialect, k.case
+                ),
+            ));
         }
     }
     Ok(baseline)
 }
 
+/// `YYYY-MM-DD` with a month and day that can exist (days are not checked against the month).
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10
+    let shape = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
         && b.iter()
             .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    let number = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
+    shape
+        && number(5..7).is_some_and(|m| (1..=12).contains(&m))
+        && number(8..10).is_some_and(|d| (1..=31).contains(&d))
 }
 
 /// Applies `baseline` to the verdicts of `report`; `today` is `YYYY-MM-DD`.
@@ -232,6 +252,9 @@ mod tests {
     fn dates() {
         assert!(is_date("2026-11-23"));
         assert!(!is_date("2026-1-23"));
+        assert!(!is_date("2026-13-01"));
+        assert!(!is_date("2026-02-00"));
+        assert!(!is_date("2026-02-0é"));
         assert_eq!(today().len(), 10);
         assert!(today().as_str() > "2025-01-01");
     }

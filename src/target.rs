@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::reference::SeedAccount;
-use crate::source::{LoadError, SourceFile};
+use crate::source::{LoadError, PosMap, SourceFile};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -160,31 +160,72 @@ impl Target {
     }
 }
 
+/// Keys whose values are secrets: no message ever quotes them.
+const SECRET_KEYS: &[&str] = &["password", "token"];
+
 /// Reads an accounts file; `${VAR}` is expanded from the environment, an unset variable is an error.
 pub fn load_accounts(path: &Path) -> Result<AccountsFile, LoadError> {
     let file = SourceFile::read(path)?;
     let env: HashMap<String, String> = std::env::vars().collect();
     let options = serde_saphyr::Options::default().with_properties(env);
-    let parsed: AccountsFile = serde_saphyr::from_str_with_options(&file.text, options)
-        .map_err(|e| file.yaml_error(&e))?;
+    let parsed: AccountsFile = file.parse_yaml_with(options, SECRET_KEYS)?;
+    // Positions come from the text as written (`${VAR}` unexpanded).
+    let positions = PosMap::parse(&file.text);
     for (role, list) in &parsed.accounts {
         for (i, a) in list.iter().enumerate() {
+            let index = i.to_string();
+            let at = |key: Option<&str>, message: String| {
+                let mut path = vec!["accounts", role.as_str(), index.as_str()];
+                path.extend(key);
+                let pos = if key.is_some() {
+                    positions.value(&path)
+                } else {
+                    positions.key(&path)
+                };
+                match pos {
+                    Some(p) => file.error_at(p.line, p.column, message),
+                    None => file.error(message),
+                }
+            };
             // `${VAR}` is expanded in plain scalars only; in quotes it would become a password.
-            let unexpanded = [&a.username, &a.password, &a.token]
-                .into_iter()
-                .flatten()
-                .any(|v| v.contains("${"));
-            if unexpanded {
-                return Err(file.error(format!(
-                    "accounts.{role}[{i}]: `${{VAR}}` inside quotes is not expanded; write it unquoted, \
-                     e.g. `password: ${{EDU1_PASSWORD}}`"
-                )));
+            let unexpanded = [
+                ("username", &a.username),
+                ("password", &a.password),
+                ("token", &a.token),
+            ]
+            .into_iter()
+            .find(|(_, v)| v.as_deref().is_some_and(|v| v.contains("${")));
+            if let Some((key, _)) = unexpanded {
+                return Err(at(
+                    Some(key),
+                    format!(
+                        "accounts.{role}[{i}].{key}: `${{VAR}}` inside quotes is not expanded; \
+                         write it unquoted, e.g. `{key}: ${{EDU1_PASSWORD}}`"
+                    ),
+                ));
             }
             let login = a.username.is_some() && a.password.is_some();
             if !login && a.token.is_none() {
-                return Err(file.error(format!(
-                    "accounts.{role}[{i}]: give `username` and `password`, or a `token`"
-                )));
+                let has = [
+                    ("username", a.username.is_some()),
+                    ("password", a.password.is_some()),
+                ]
+                .into_iter()
+                .filter(|(_, set)| *set)
+                .map(|(k, _)| format!("`{k}`"))
+                .collect::<Vec<_>>();
+                let has = if has.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (it has only {})", has.join(" and "))
+                };
+                return Err(at(
+                    None,
+                    format!(
+                        "accounts.{role}[{i}]: no credentials{has}; expected `username` and \
+                         `password`, or a `token`"
+                    ),
+                ));
             }
         }
     }

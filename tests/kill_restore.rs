@@ -1,6 +1,6 @@
 //! A run against a separately started server, killed mid-way (SIGINT, then SIGKILL), followed by
 //! `pwconform restore`: every account ends with its original password.
-
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg(unix)]
 
 use std::io::{BufRead, BufReader};

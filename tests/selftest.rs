@@ -1,5 +1,6 @@
 //! `pwconform selftest` as a test: the faithful servers pass every case, and every fault of both
 //! dialects is caught by some case.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

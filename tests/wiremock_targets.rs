@@ -1,6 +1,7 @@
 //! Targets that answer wrongly, played by wiremock: each fails exactly the case it should, with a
 //! reason that says what was expected and what came; a control target that answers as documented
 //! passes, so the tests cannot pass by accident.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

@@ -8,8 +8,11 @@ use serde_saphyr::Spanned;
 use super::model::{CaseDef, CaseFile, Expect};
 use super::{AUTHS, BODY_VARIABLES, ROLE_SELECTORS, USERS};
 use crate::assets::Tree;
-use crate::source::{LoadError, LoadErrors, SourceFile, did_you_mean};
-use crate::spec::{FIELDS, LoadedDialect, OUTCOMES};
+use crate::source::{
+    LoadError, LoadErrors, Located, PosMap, SourceFile, check_value_as, did_you_mean, dotted,
+    locate,
+};
+use crate::spec::{FIELDS, LoadedDialect, OUTCOMES, Outcome};
 use crate::template::variables_in;
 
 /// A case as loaded, with where it came from.
@@ -47,7 +50,7 @@ pub fn load_cases(tree: &Tree) -> Result<Vec<Case>, LoadErrors> {
         let parsed: CaseFile = match file.parse_yaml() {
             Ok(p) => p,
             Err(e) => {
-                errors.push(e);
+                errors.push(explain_expect(&file, e));
                 continue;
             }
         };
@@ -74,6 +77,55 @@ pub fn load_cases(tree: &Tree) -> Result<Vec<Case>, LoadErrors> {
     }
 }
 
+/// An explicit `expect` that does not fit is reported by serde as "no variant of `Expect`
+/// matched", which hides the real problem (`bdy: json`). Read the value again as a response
+/// mapping to find it.
+fn explain_expect(file: &SourceFile, e: LoadError) -> LoadError {
+    let Ok(doc) = serde_saphyr::from_str::<serde_json::Value>(&file.text) else {
+        return e;
+    };
+    let here = Located::new(file.clone());
+    let Some(cases) = doc.get("cases").and_then(serde_json::Value::as_array) else {
+        return e;
+    };
+    for (i, case) in cases.iter().enumerate() {
+        let index = i.to_string();
+        let by_dialect = case
+            .get("expect_by_dialect")
+            .and_then(serde_json::Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (vec!["cases", &index, "expect_by_dialect", k.as_str()], v));
+        let top = case
+            .get("expect")
+            .map(|v| (vec!["cases", &index, "expect"], v));
+        for (base, value) in top.into_iter().chain(by_dialect) {
+            let reported_here = here
+                .positions
+                .value(&base)
+                .is_some_and(|p| Some(p.line) == e.line && Some(p.column) == e.column);
+            if !reported_here || !value.is_object() {
+                continue;
+            }
+            if let Err(mut problem) = check_value_as::<Outcome>(value, &file.name) {
+                let inner = format!("`{}`: ", dotted(&problem.path));
+                problem.path = base
+                    .iter()
+                    .map(|s| s.to_string())
+                    .chain(problem.path)
+                    .collect();
+                // Messages name the path inside `expect`; name the path in the file instead.
+                problem.message = match problem.message.strip_prefix(&inner) {
+                    Some(rest) => format!("`{}`: {rest}", dotted(&problem.path)),
+                    None => format!("`{}`: {}", dotted(&base), problem.message),
+                };
+                return locate(&[&here], &problem).unwrap_or(e);
+            }
+        }
+    }
+    e
+}
+
 fn check_unique_ids(cases: &[Case]) -> Vec<LoadError> {
     let mut seen: HashMap<&str, &Case> = HashMap::new();
     let mut errors = Vec::new();
@@ -82,10 +134,11 @@ fn check_unique_ids(cases: &[Case]) -> Vec<LoadError> {
             errors.push(c.error_at(
                 &c.def.id,
                 format!(
-                    "duplicate case id `{}`; first defined at {}:{}",
+                    "duplicate case id `{}`; first defined at {}:{}:{}; expected each id once",
                     c.id(),
                     first.file.name,
-                    first.def.id.referenced.line()
+                    first.def.id.referenced.line(),
+                    first.def.id.referenced.column()
                 ),
             ));
         } else {
@@ -231,24 +284,54 @@ fn check_expect(case: &Case, x: &Spanned<Expect>, top: bool, e: &mut Vec<LoadErr
 pub fn check_against_dialects(cases: &[Case], dialects: &[LoadedDialect]) -> Vec<LoadError> {
     let names: Vec<&str> = dialects.iter().map(|d| d.name()).collect();
     let mut e = Vec::new();
+    // Dialect names are keys and list items without spans; a second parse of each file finds them.
+    let mut positions: HashMap<&str, PosMap> = HashMap::new();
     for case in cases {
         let d = &case.def;
-        let filter_names = d
+        let map = positions
+            .entry(case.file.name.as_str())
+            .or_insert_with(|| PosMap::parse(&case.file.text));
+        let index = case_index(map, case);
+        let mut named: Vec<(Vec<String>, bool, &str, &str)> = Vec::new();
+        for (list, key) in d
             .dialects
             .iter()
-            .flat_map(|f| f.only.iter().chain(f.skip.iter()));
-        for n in filter_names.chain(d.expect_by_dialect.keys()) {
-            if !names.contains(&n.as_str()) {
-                e.push(case.error_at(
-                    &d.id,
-                    format!(
-                        "case `{}` names unknown dialect `{n}`{}; known: {}",
-                        case.id(),
-                        did_you_mean(n, names.iter().copied()),
-                        names.join(", ")
-                    ),
-                ));
+            .flat_map(|f| [(&f.only, "only"), (&f.skip, "skip")])
+        {
+            for (j, n) in list.iter().enumerate() {
+                let path = vec!["dialects".to_string(), key.to_string(), j.to_string()];
+                named.push((path, true, n, key));
             }
+        }
+        for n in d.expect_by_dialect.keys() {
+            let path = vec!["expect_by_dialect".to_string(), n.clone()];
+            named.push((path, false, n, "expect_by_dialect"));
+        }
+        for (tail, at_value, n, place) in named {
+            if names.contains(&n) {
+                continue;
+            }
+            let message = format!(
+                "case `{}`: unknown dialect `{n}` in `{place}`{}; expected one of: {}",
+                case.id(),
+                did_you_mean(n, names.iter().copied()),
+                names.join(", ")
+            );
+            let pos = index.as_ref().and_then(|i| {
+                let path: Vec<String> = ["cases".to_string(), i.clone()]
+                    .into_iter()
+                    .chain(tail)
+                    .collect();
+                if at_value {
+                    map.value(&path)
+                } else {
+                    map.key(&path)
+                }
+            });
+            e.push(match pos {
+                Some(p) => case.file.error_at(p.line, p.column, message),
+                None => case.error_at(&d.id, message),
+            });
         }
         for role in [&d.actor, &d.user_role].into_iter().flatten() {
             if role.value.starts_with('@') {
@@ -262,20 +345,38 @@ pub fn check_against_dialects(cases: &[Case], dialects: &[LoadedDialect]) -> Vec
                 .iter()
                 .any(|x| x.spec.roles.contains_key(&role.value));
             if !known {
-                let all: Vec<&str> = admitted
+                let mut all: Vec<&str> = Vec::new();
+                for r in admitted
                     .iter()
                     .flat_map(|x| x.spec.roles.keys().map(String::as_str))
-                    .collect();
+                {
+                    if !all.contains(&r) {
+                        all.push(r);
+                    }
+                }
                 e.push(case.error_at(
                     role,
                     format!(
-                        "no dialect this case runs on has a role `{}`{}",
+                        "no dialect this case runs on has a role `{}`{}; expected one of: {}, \
+                         or a selector ({})",
                         role.value,
-                        did_you_mean(&role.value, all.iter().copied())
+                        did_you_mean(&role.value, all.iter().copied()),
+                        all.join(", "),
+                        ROLE_SELECTORS.join(", ")
                     ),
                 ));
             }
         }
     }
     e
+}
+
+/// The index of `case` in its file's `cases` list, found by where its id is written.
+fn case_index(map: &PosMap, case: &Case) -> Option<String> {
+    let at = &case.def.id.referenced;
+    (0..)
+        .map(|i: usize| i.to_string())
+        .map_while(|i| map.value(&["cases", i.as_str(), "id"]).map(|p| (i, p)))
+        .find(|(_, p)| p.line == at.line() && p.column == at.column())
+        .map(|(i, _)| i)
 }

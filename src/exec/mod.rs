@@ -150,6 +150,7 @@ pub async fn run_plan(
                     run_step(env, step, &mut held).await
                 };
                 health.record(&result);
+                harvest_credentials(&result, dialect, secrets);
                 observer.on_case(&result);
                 (order, result, unrestored)
             })
@@ -258,6 +259,26 @@ impl Health {
                 Self::GIVE_UP_AFTER
             )],
             ..step::new_result(step)
+        }
+    }
+}
+
+/// Every credential a login or reset answer handed out during the case (the token, a forced-reset
+/// token), added to the secrets before any output sees the case: whichever code path logged in,
+/// nothing it received can reach a report unmasked.
+fn harvest_credentials(case: &CaseResult, dialect: &LoadedDialect, secrets: &Secrets) {
+    let login = &dialect.spec.login;
+    let pointers = std::iter::once(login.token.as_str()).chain(login.reset_token.as_deref());
+    let pointers: Vec<&str> = pointers.collect();
+    for exchange in &case.exchanges {
+        let Some(body) = exchange.response.as_ref().map(|r| r.body.as_str()) else {
+            continue;
+        };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(body) else {
+            continue;
+        };
+        for p in &pointers {
+            secrets.add(json.pointer(p).and_then(serde_json::Value::as_str));
         }
     }
 }

@@ -92,15 +92,16 @@ pub fn check_value_as<T: DeserializeOwned>(value: &Value, shown_as: &str) -> Res
     match serde_saphyr::from_str::<T>(&scratch.text) {
         Ok(v) => Ok(v),
         Err(e) => {
-            let described = scratch.describe_yaml_error(&e, &[]);
+            let (described, path) = scratch.describe_with_path(&e, &[]);
             let at = super::Pos {
                 line: described.line.unwrap_or(0),
                 column: described.column.unwrap_or(0),
             };
-            let path = PosMap::parse(&scratch.text).path_at(at).unwrap_or_default();
+            let positions = PosMap::parse(&scratch.text);
             Err(Problem {
+                // A wrong value is shown where the value is; an unknown key where the key is.
+                at_value: positions.value(&path) == Some(at),
                 path,
-                at_value: false,
                 message: described.message,
             })
         }

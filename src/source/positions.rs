@@ -32,7 +32,7 @@ impl PosMap {
     /// The positions in `text`; empty when it does not parse.
     pub fn parse(text: &str) -> PosMap {
         let mut map = PosMap::default();
-        if let Ok(root) = serde_saphyr::from_str::<Node>(text) {
+        if let Ok(root) = serde_saphyr::from_str_with_options::<Node>(text, lenient()) {
             map.collect(&mut Vec::new(), &root);
         }
         map
@@ -79,6 +79,17 @@ impl PosMap {
         self.find(path).map(|e| e.value)
     }
 
+    /// The path whose value starts exactly at `at` (the deepest such), else [`Self::path_at`]:
+    /// for errors about a value, which may start where its first key does.
+    pub fn value_path_at(&self, at: Pos) -> Option<Vec<String>> {
+        self.entries
+            .iter()
+            .filter(|e| e.value == at)
+            .max_by_key(|e| e.path.len())
+            .map(|e| e.path.clone())
+            .or_else(|| self.path_at(at))
+    }
+
     /// The path of the innermost key or value written at or before `at`, for turning a parser's
     /// position back into a path.
     pub fn path_at(&self, at: Pos) -> Option<Vec<String>> {
@@ -93,11 +104,20 @@ impl PosMap {
 /// What the document holds when it is not a mapping (`a list`, `a single value`); `None` for a
 /// mapping or a text that does not parse.
 pub fn root_shape(text: &str) -> Option<&'static str> {
-    match serde_saphyr::from_str::<Node>(text).ok()? {
+    match serde_saphyr::from_str_with_options::<Node>(text, lenient()).ok()? {
         Node::Map(_) => None,
         Node::Seq(_) => Some("a list"),
         Node::Scalar => Some("a single value"),
     }
+}
+
+/// Positions are wanted for files the real parse rejects for reasons of its own (a duplicate
+/// key, `1e999`), so this parse rejects as little as it can.
+fn lenient() -> serde_saphyr::Options {
+    let mut o = serde_saphyr::Options::default();
+    o.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::FirstWins;
+    o.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::AsString;
+    o
 }
 
 fn pos(l: &serde_saphyr::Location) -> Pos {
@@ -248,6 +268,12 @@ list:
             }),
             Some(vec!["outcomes".into(), "changed".into(), "status".into()])
         );
+    }
+
+    #[test]
+    fn what_the_typed_parse_rejects_still_has_positions() {
+        let m = PosMap::parse("a: 1e999\nb: 1\nb: 2\nc: !odd x\n");
+        assert_eq!(m.key(&["c"]), Some(Pos { line: 4, column: 1 }));
     }
 
     #[test]

@@ -14,22 +14,37 @@ impl SourceFile {
     /// A YAML error as `file:line:col: message`; values under any of `secret_keys` (at any depth)
     /// are never quoted back.
     pub fn describe_yaml_error(&self, e: &Error, secret_keys: &[&str]) -> LoadError {
+        self.describe_with_path(e, secret_keys).0
+    }
+
+    /// [`Self::describe_yaml_error`], and the path of the key or value the error is about.
+    pub(super) fn describe_with_path(
+        &self,
+        e: &Error,
+        secret_keys: &[&str],
+    ) -> (LoadError, Vec<String>) {
         let (line, column) = e
             .location()
             .map(|l| (l.line(), l.column()))
             .unwrap_or((0, 0));
         let at = Pos { line, column };
-        // The path is only worked out when a message needs it: it parses the file again.
-        let context = || {
-            let path = PosMap::parse(&self.text).path_at(at).unwrap_or_default();
-            let secret = path.iter().any(|p| secret_keys.contains(&p.as_str()));
-            (dotted(&path), secret)
+        // Errors are rare: parsing the text again for positions costs nothing that matters.
+        let positions = PosMap::parse(&self.text);
+        let key_path = positions.path_at(at).unwrap_or_default();
+        let value_path = positions.value_path_at(at).unwrap_or_default();
+        let mut about = key_path.clone();
+        let mut context = || {
+            about = value_path.clone();
+            let secret = value_path.iter().any(|p| secret_keys.contains(&p.as_str()));
+            (dotted(&value_path), secret)
         };
         let found = |secret: bool| {
             if secret {
                 return String::new();
             }
             value_text_at(&self.text, at)
+                // A mapping quoted back may hold a secret key's value (`{password: ...}`).
+                .filter(|v| !secret_keys.iter().any(|k| v.contains(k)))
                 .map(|v| format!(", found `{v}`"))
                 .unwrap_or_default()
         };
@@ -59,7 +74,7 @@ impl SourceFile {
             }
             Error::SerdeMissingField { field, .. } => {
                 // Reported at a key of the mapping that lacks it: name that mapping.
-                let mut path = PosMap::parse(&self.text).path_at(at).unwrap_or_default();
+                let mut path = key_path.clone();
                 path.pop();
                 format!("{}missing required key `{field}`", prefix(&dotted(&path)))
             }
@@ -117,15 +132,20 @@ impl SourceFile {
                 if let Some(p) = m.find(" at line ") {
                     m.truncate(p);
                 }
-                let m = m.trim().to_string();
-                if m.contains("tabs") {
+                let m = match m.trim() {
+                    "unclosed quote" => {
+                        "unclosed quote; expected the closing quote of this string".to_string()
+                    }
+                    other => other.to_string(),
+                };
+                if m.contains("tab") {
                     format!("{m}; indent with spaces, not tabs")
                 } else {
                     m
                 }
             }
         };
-        self.error_at(line, column, message)
+        (self.error_at(line, column, message), about)
     }
 }
 

@@ -3,14 +3,19 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use serde::Deserializer;
+use serde::de::{DeserializeOwned, Visitor};
 use serde_json::Value;
 
 use super::merge::deep_merge;
-use super::model::Dialect;
+use super::model::{Dialect, Outcome};
 use super::schema::{CompiledSchema, compile_schema};
 use super::validate::validate_dialect;
 use crate::assets::Tree;
-use crate::source::{LoadError, LoadErrors, SourceFile, did_you_mean};
+use crate::source::{
+    LoadError, LoadErrors, Located, PosMap, Problem, SourceFile, check_value_as, did_you_mean,
+    locate,
+};
 
 /// A dialect ready to plan and check against.
 #[derive(Debug)]
@@ -29,20 +34,6 @@ impl LoadedDialect {
         &self.spec.name
     }
 }
-
-const TOP_LEVEL_KEYS: &[&str] = &[
-    "name",
-    "title",
-    "extends",
-    "docs",
-    "change_password",
-    "login",
-    "auth",
-    "roles",
-    "user_ids",
-    "outcomes",
-    "reset",
-];
 
 /// Folders of `tree` that hold a `dialect.yaml`.
 pub fn available_dialects(tree: &Tree) -> Vec<String> {
@@ -91,20 +82,47 @@ pub fn load_dialect(tree: &Tree, name: &str) -> Result<LoadedDialect, LoadErrors
         .into());
     }
     let mut lineage = Vec::new();
-    let (merged, file) = merged_value(tree, name, &mut lineage)?;
-    let spec: Dialect = serde_json::from_value(merged).map_err(|e| LoadError {
-        file: file.name.clone(),
-        line: None,
-        column: None,
-        message: format!("after merging `extends`: {e}"),
-    })?;
+    let mut layers = Vec::new();
+    let merged = merged_value(tree, name, &known, &mut lineage, &mut layers)?;
+    let layer_refs: Vec<&Located> = layers.iter().collect();
+    let problem_at = |p: &Problem| {
+        locate(&layer_refs, p).unwrap_or_else(|| LoadError {
+            file: tree.describe(),
+            line: None,
+            column: None,
+            message: p.message.clone(),
+        })
+    };
+    let Some(own) = layers.first() else {
+        return Err(LoadErrors(Vec::new()));
+    };
+    let file = &own.file;
+    let spec: Dialect = match serde_json::from_value(merged.clone()) {
+        Ok(s) => s,
+        // Merged values have no positions: read them again through YAML to learn the path at
+        // fault, then point at the file that writes it. YAML is also what a file without
+        // `extends` is read as, so what it accepts there (`type: 0` as a string) is accepted here.
+        Err(e) => match check_value_as::<Dialect>(&merged, &file.name) {
+            Ok(s) => s,
+            Err(mut p) => {
+                p.message = explain_flattened(&p.message);
+                let mut shown = problem_at(&p);
+                if shown.line.is_none() {
+                    shown.message = format!("{} ({e})", shown.message);
+                }
+                return Err(shown.into());
+            }
+        },
+    };
     if spec.name != name {
-        return Err(file
-            .error(format!(
-                "`name: {}` does not match the folder name `{name}`",
+        return Err(problem_at(&Problem::at_value(
+            &["name"],
+            format!(
+                "`name: {}` does not match the folder name; expected `name: {name}`",
                 spec.name
-            ))
-            .into());
+            ),
+        ))
+        .into());
     }
     let schemas = compile_schemas(tree, &lineage).map_err(LoadErrors)?;
     let loaded = LoadedDialect {
@@ -117,63 +135,68 @@ pub fn load_dialect(tree: &Tree, name: &str) -> Result<LoadedDialect, LoadErrors
     if problems.is_empty() {
         Ok(loaded)
     } else {
-        Err(LoadErrors(
-            problems.into_iter().map(|p| file.error(p)).collect(),
-        ))
+        Err(LoadErrors(problems.iter().map(problem_at).collect()))
     }
 }
 
-/// The dialect file as JSON with its parents merged under it. Files without `extends` are also
-/// parsed into the typed form first, so typos and wrong types get a line and column.
+/// The dialect file as JSON with its parents merged under it; `layers` gets each file read,
+/// nearest first. Files without `extends` are parsed into the typed form first, so typos and wrong
+/// types get a line and column.
 fn merged_value(
     tree: &Tree,
     name: &str,
+    known: &[String],
     lineage: &mut Vec<String>,
-) -> Result<(Value, SourceFile), LoadErrors> {
-    if lineage.iter().any(|l| l == name) {
-        return Err(LoadError {
-            file: tree.describe(),
-            line: None,
-            column: None,
-            message: format!("`extends` cycle: {} -> {name}", lineage.join(" -> ")),
-        }
-        .into());
-    }
+    layers: &mut Vec<Located>,
+) -> Result<Value, LoadErrors> {
     lineage.push(name.to_string());
     let file = tree.read(&format!("{name}/dialect.yaml"))?;
     let value: Value = file.parse_yaml()?;
-    let Value::Object(map) = &value else {
+    if !value.is_object() {
         return Err(file
-            .error("expected a mapping at the top of the file")
+            .error_at(
+                1,
+                1,
+                "expected a mapping of keys to values at the top of the file",
+            )
             .into());
-    };
-    for key in map.keys() {
-        if !TOP_LEVEL_KEYS.contains(&key.as_str()) {
-            return Err(file
-                .error(format!(
-                    "unknown key `{key}`{}; expected one of: {}",
-                    did_you_mean(key, TOP_LEVEL_KEYS.iter().copied()),
-                    TOP_LEVEL_KEYS.join(", ")
-                ))
-                .into());
-        }
     }
-    match map
+    let parent = value
         .get("extends")
         .and_then(Value::as_str)
-        .map(str::to_string)
-    {
-        None => {
-            // Typed parse for positions; the value is then used as is.
-            file.parse_yaml::<Dialect>()?;
-            Ok((value, file))
-        }
-        Some(parent) => {
-            let (mut base, _) = merged_value(tree, &parent, lineage)?;
-            deep_merge(&mut base, value);
-            Ok((base, file))
-        }
+        .map(str::to_string);
+    let here = Located::new(file);
+    let Some(parent) = parent else {
+        // Typed parse for positions; the value is then used as is.
+        here.file.parse_yaml::<Dialect>().map_err(|mut e| {
+            e.message = explain_flattened(&e.message);
+            e
+        })?;
+        layers.push(here);
+        return Ok(value);
+    };
+    let extends_error = |message: String| -> LoadErrors {
+        locate(&[&here], &Problem::at_value(&["extends"], message))
+            .map(LoadErrors::from)
+            .unwrap_or_default()
+    };
+    if lineage.contains(&parent) {
+        return Err(extends_error(format!(
+            "`extends: {parent}` makes a cycle: {} -> {parent}; a dialect cannot extend itself",
+            lineage.join(" -> ")
+        )));
     }
+    if !known.contains(&parent) {
+        return Err(extends_error(format!(
+            "`extends: {parent}`: no such dialect{}; expected one of: {}",
+            did_you_mean(&parent, known.iter().map(String::as_str)),
+            known.join(", ")
+        )));
+    }
+    layers.push(here);
+    let mut base = merged_value(tree, &parent, known, lineage, layers)?;
+    deep_merge(&mut base, value);
+    Ok(base)
 }
 
 /// Compiles every `*.schema.json` of the lineage's folders; a child's file shadows its parent's.
@@ -181,7 +204,7 @@ fn compile_schemas(
     tree: &Tree,
     lineage: &[String],
 ) -> Result<BTreeMap<String, Arc<CompiledSchema>>, Vec<LoadError>> {
-    let mut documents: BTreeMap<String, (Value, String)> = BTreeMap::new();
+    let mut documents: BTreeMap<String, (Value, SourceFile)> = BTreeMap::new();
     let mut errors = Vec::new();
     for dir in lineage.iter().rev() {
         let sub = match tree {
@@ -208,13 +231,20 @@ fn compile_schemas(
             };
             match serde_json::from_str::<Value>(&src.text) {
                 Ok(doc) => {
-                    documents.insert(file_name, (doc, src.name));
+                    documents.insert(file_name, (doc, src));
                 }
-                Err(e) => errors.push(src.error_at(
-                    e.line() as u64,
-                    e.column() as u64,
-                    format!("not valid JSON: {e}"),
-                )),
+                Err(e) => {
+                    // serde_json repeats the position in its message; ours shows it once.
+                    let mut m = e.to_string();
+                    if let Some(p) = m.find(" at line ") {
+                        m.truncate(p);
+                    }
+                    errors.push(src.error_at(
+                        e.line() as u64,
+                        e.column() as u64,
+                        format!("not valid JSON: {m}; expected a JSON Schema document"),
+                    ));
+                }
             }
         }
     }
@@ -225,16 +255,15 @@ fn compile_schemas(
             .collect(),
     );
     let mut out = BTreeMap::new();
-    for (file_name, (doc, shown)) in documents {
+    for (file_name, (doc, src)) in documents {
+        let at = schema_problem_at(&doc, &src);
         match compile_schema(&file_name, doc, siblings.clone()) {
             Ok(c) => {
                 out.insert(file_name, Arc::new(c));
             }
-            Err(e) => errors.push(LoadError {
-                file: shown,
-                line: None,
-                column: None,
-                message: e.0,
+            Err(e) => errors.push(match at {
+                Some((line, column)) => src.error_at(line, column, e.0),
+                None => src.error_at(1, 1, e.0),
             }),
         }
     }
@@ -243,4 +272,69 @@ fn compile_schemas(
     } else {
         Err(errors)
     }
+}
+
+/// Where the first rule of the 2020-12 meta-schema that `doc` breaks is written in `src`.
+fn schema_problem_at(doc: &Value, src: &SourceFile) -> Option<(u64, u64)> {
+    let e = jsonschema::draft202012::meta::validate(doc).err()?;
+    let path: Vec<String> = e
+        .instance_path()
+        .as_str()
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    // JSON is YAML, so the same position map serves.
+    let positions = PosMap::parse(&src.text);
+    (1..=path.len())
+        .rev()
+        .find_map(|n| positions.key(&path[..n]))
+        .map(|p| (p.line, p.column))
+}
+
+/// `when` refinements flatten an outcome into their own keys, and serde then reports a misspelt
+/// key as a bare "unknown field `kidn`": name what is allowed there, with a did-you-mean.
+fn explain_flattened(message: &str) -> String {
+    let Some(key) = message
+        .strip_prefix("unknown field `")
+        .and_then(|m| m.strip_suffix('`'))
+    else {
+        return message.to_string();
+    };
+    let mut allowed = vec!["field", "kind", "target"];
+    allowed.extend(field_names::<Outcome>());
+    format!(
+        "unknown key `{key}` in a `when` refinement{}; expected one of: {}",
+        did_you_mean(key, allowed.iter().copied()),
+        allowed.join(", ")
+    )
+}
+
+/// The keys serde's derive accepts for `T`, read from the list it hands to `deserialize_struct`.
+fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    struct Probe<'a>(&'a mut &'static [&'static str]);
+    impl<'de> Deserializer<'de> for Probe<'_> {
+        type Error = serde::de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("only probing for field names"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(serde::de::Error::custom("only probing for field names"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut names: &'static [&'static str] = &[];
+    // The probe always fails; only the names it saw matter.
+    let _ = T::deserialize(Probe(&mut names));
+    names
 }

@@ -3,105 +3,166 @@
 
 use super::load::LoadedDialect;
 use super::model::{FIELDS, KINDS, Location, OUTCOMES, Outcome};
-use crate::source::did_you_mean;
+use crate::source::{Problem, did_you_mean, dotted};
 use crate::template::{variables, variables_in};
 
-pub fn validate_dialect(d: &LoadedDialect) -> Vec<String> {
+/// Every problem, with the path of the key it is about so the loader can give it a position.
+pub fn validate_dialect(d: &LoadedDialect) -> Vec<Problem> {
     let mut p = Vec::new();
     let spec = &d.spec;
     let cp = &spec.change_password;
 
     for f in FIELDS {
         if !cp.fields.contains_key(*f) {
-            p.push(format!(
-                "change_password.fields: abstract field `{f}` is not placed"
+            p.push(Problem::at_key(
+                &["change_password", "fields"],
+                format!(
+                    "change_password.fields: abstract field `{f}` is not placed; expected a key \
+                     `{f}: {{ in: body|path|query, key: NAME }}`"
+                ),
             ));
         }
     }
     for (name, place) in &cp.fields {
         if !FIELDS.contains(&name.as_str()) {
-            p.push(format!(
-                "change_password.fields: unknown abstract field `{name}`{}",
-                did_you_mean(name, FIELDS.iter().copied())
+            p.push(Problem::at_key(
+                &["change_password", "fields", name],
+                format!(
+                    "change_password.fields: unknown abstract field `{name}`{}; expected one of: {}",
+                    did_you_mean(name, FIELDS.iter().copied()),
+                    FIELDS.join(", ")
+                ),
             ));
         }
         let in_path = cp.path.contains(&format!("{{{name}}}"));
         if (place.location == Location::Path) != in_path {
-            p.push(format!(
-                "change_password: field `{name}` is `in: {:?}` but the path `{}` {} `{{{name}}}`",
-                place.location,
-                cp.path,
-                if in_path { "uses" } else { "does not use" }
+            p.push(Problem::at_key(
+                &["change_password", "fields", name, "in"],
+                format!(
+                    "change_password: field `{name}` is `in: {}` but the path `{}` {} `{{{name}}}`",
+                    format!("{:?}", place.location).to_lowercase(),
+                    cp.path,
+                    if in_path { "uses" } else { "does not use" }
+                ),
             ));
         }
     }
     if let Some(schema) = &cp.schema {
-        need_schema(d, "change_password.schema", schema, &mut p);
+        need_schema(d, &["change_password", "schema"], schema, &mut p);
     }
     for v in variables_in(&spec.login.body) {
         if v != "username" && v != "password" {
-            p.push(format!(
-                "login.body: unknown template variable `{v}` (use username, password)"
+            p.push(Problem::at_key(
+                &["login", "body"],
+                format!("login.body: unknown template variable `{v}` (use username, password)"),
             ));
         }
     }
     if !variables(&spec.auth.value).iter().any(|v| v == "token") {
-        p.push("auth.value must contain `{{ token }}`".to_string());
+        p.push(Problem::at_value(
+            &["auth", "value"],
+            format!(
+                "auth.value: `{}` must contain `{{{{ token }}}}`",
+                spec.auth.value
+            ),
+        ));
     }
     if let Some(reset) = &spec.reset {
         for v in variables_in(&reset.body) {
             if !["username", "reset_token", "password"].contains(&v.as_str()) {
-                p.push(format!(
-                    "reset.body: unknown template variable `{v}` (use username, reset_token, password)"
+                p.push(Problem::at_key(
+                    &["reset", "body"],
+                    format!(
+                        "reset.body: unknown template variable `{v}` (use username, reset_token, \
+                         password)"
+                    ),
                 ));
             }
         }
     }
     if !spec.roles.values().any(|r| r.own) {
-        p.push("roles: no role may change its own password (`own: true`)".to_string());
+        p.push(Problem::at_key(
+            &["roles"],
+            "roles: no role may change its own password; expected at least one with `own: true`",
+        ));
     }
 
     for name in spec.outcomes.keys() {
         if !OUTCOMES.contains(&name.as_str()) {
-            p.push(format!(
-                "outcomes: unknown outcome `{name}`{}",
-                did_you_mean(name, OUTCOMES.iter().copied())
+            p.push(Problem::at_key(
+                &["outcomes", name],
+                format!(
+                    "outcomes: unknown outcome `{name}`{}; expected one of: {}",
+                    did_you_mean(name, OUTCOMES.iter().copied()),
+                    OUTCOMES.join(", ")
+                ),
             ));
         }
     }
     for o in OUTCOMES {
         match spec.outcomes.get(*o) {
-            None => p.push(format!("outcomes: `{o}` is not mapped")),
+            None => p.push(Problem::at_key(
+                &["outcomes", o],
+                format!(
+                    "outcomes: `{o}` is not mapped; every abstract outcome needs its documented \
+                     response (at least `status`)"
+                ),
+            )),
             Some(out) => {
+                let at = vec!["outcomes".to_string(), o.to_string()];
                 if out.status.is_none() {
-                    p.push(format!("outcomes.{o}: `status` is required"));
+                    p.push(Problem::at_key(
+                        &at,
+                        format!("outcomes.{o}: `status` is required (a code or a list of codes)"),
+                    ));
                 }
-                check_outcome(d, &format!("outcomes.{o}"), out, &mut p);
+                check_outcome(d, &at, out, &mut p);
             }
         }
     }
     p
 }
 
-fn check_outcome(d: &LoadedDialect, at: &str, out: &Outcome, p: &mut Vec<String>) {
+fn check_outcome(d: &LoadedDialect, at: &[String], out: &Outcome, p: &mut Vec<Problem>) {
+    let shown = dotted(at);
+    let path = |tail: &[&str]| -> Vec<String> {
+        at.iter()
+            .cloned()
+            .chain(tail.iter().map(|s| s.to_string()))
+            .collect()
+    };
     if let Some(schema) = &out.schema {
-        need_schema(d, &format!("{at}.schema"), schema, p);
+        need_schema(d, &path(&["schema"]), schema, p);
     }
     for pointer in out.fields.keys() {
         if !(pointer.is_empty() || pointer.starts_with('/')) {
-            p.push(format!(
-                "{at}.fields: `{pointer}` is not a JSON pointer (write `/{pointer}`)"
+            p.push(Problem::at_key(
+                &path(&["fields", pointer]),
+                format!("{shown}.fields: `{pointer}` is not a JSON pointer (write `/{pointer}`)"),
             ));
         }
     }
     for (i, r) in out.when.iter().enumerate() {
-        let here = format!("{at}.when[{i}]");
+        let index = i.to_string();
+        let here_path = path(&["when", &index]);
+        let here = dotted(&here_path);
+        let within = |tail: &str| -> Vec<String> {
+            here_path
+                .iter()
+                .cloned()
+                .chain([tail.to_string()])
+                .collect()
+        };
         if let Some(fields) = &r.field {
             for f in one_or_many(fields) {
                 if !FIELDS.contains(&f.as_str()) {
-                    p.push(format!(
-                        "{here}.field: unknown field `{f}`{}",
-                        did_you_mean(&f, FIELDS.iter().copied())
+                    p.push(Problem::at_value(
+                        &within("field"),
+                        format!(
+                            "{here}.field: unknown field `{f}`{}; expected one of: {}",
+                            did_you_mean(&f, FIELDS.iter().copied()),
+                            FIELDS.join(", ")
+                        ),
                     ));
                 }
             }
@@ -109,10 +170,13 @@ fn check_outcome(d: &LoadedDialect, at: &str, out: &Outcome, p: &mut Vec<String>
         if let Some(kinds) = &r.kind {
             for k in one_or_many(kinds) {
                 if !KINDS.contains(&k.as_str()) {
-                    p.push(format!(
-                        "{here}.kind: unknown kind `{k}`{}; expected one of {}",
-                        did_you_mean(&k, KINDS.iter().copied()),
-                        KINDS.join(", ")
+                    p.push(Problem::at_value(
+                        &within("kind"),
+                        format!(
+                            "{here}.kind: unknown kind `{k}`{}; expected one of: {}",
+                            did_you_mean(&k, KINDS.iter().copied()),
+                            KINDS.join(", ")
+                        ),
                     ));
                 }
             }
@@ -121,14 +185,18 @@ fn check_outcome(d: &LoadedDialect, at: &str, out: &Outcome, p: &mut Vec<String>
             && t != "self"
             && t != "other"
         {
-            p.push(format!(
-                "{here}.target: `{t}` is neither `self` nor `other`"
+            p.push(Problem::at_value(
+                &within("target"),
+                format!("{here}.target: `{t}` is neither `self` nor `other`"),
             ));
         }
         if !r.then.when.is_empty() {
-            p.push(format!("{here}: refinements cannot nest `when`"));
+            p.push(Problem::at_key(
+                &within("when"),
+                format!("{here}: refinements cannot nest `when`"),
+            ));
         }
-        check_outcome(d, &here, &r.then, p);
+        check_outcome(d, &here_path, &r.then, p);
     }
 }
 
@@ -139,12 +207,17 @@ fn one_or_many(v: &super::model::OneOrMany) -> Vec<String> {
     }
 }
 
-fn need_schema(d: &LoadedDialect, at: &str, file: &str, p: &mut Vec<String>) {
+fn need_schema<S: AsRef<str>>(d: &LoadedDialect, at: &[S], file: &str, p: &mut Vec<Problem>) {
     if !d.schemas.contains_key(file) {
         let known: Vec<&str> = d.schemas.keys().map(String::as_str).collect();
-        p.push(format!(
-            "{at}: no schema file `{file}` in the dialect's folder{}",
-            did_you_mean(file, known.iter().copied())
+        p.push(Problem::at_value(
+            at,
+            format!(
+                "{}: no schema file `{file}` in the dialect's folder{}; expected one of: {}",
+                dotted(at),
+                did_you_mean(file, known.iter().copied()),
+                known.join(", ")
+            ),
         ));
     }
 }

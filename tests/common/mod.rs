@@ -1,6 +1,7 @@
 //! Shared test plumbing: load the repository's specs and cases, start an embedded reference server,
 //! run a plan against it over HTTP.
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 use std::sync::Arc;

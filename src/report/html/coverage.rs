@@ -53,9 +53,11 @@ pub fn field_of(case: &CaseResult) -> &'static str {
 /// case table filtered to those cases, and an empty cell shows the combination is not covered.
 pub fn render(report: &RunReport) -> String {
     let dialects = super::dialect_names(report);
+    // Each case's field once: the cells below filter the cases again for every row and dialect.
+    let fields: Vec<&'static str> = report.cases.iter().map(field_of).collect();
     let mut rows: Vec<(&str, &'static str)> = Vec::new();
-    for case in &report.cases {
-        let row = (case.theme.as_str(), field_of(case));
+    for (case, field) in report.cases.iter().zip(&fields) {
+        let row = (case.theme.as_str(), *field);
         if !rows.contains(&row) {
             rows.push(row);
         }
@@ -73,17 +75,17 @@ pub fn render(report: &RunReport) -> String {
     }
     out.push_str("</tr></thead><tbody>");
     for theme in themes {
-        let fields: Vec<&str> = rows
+        let theme_fields: Vec<&str> = rows
             .iter()
             .filter(|(t, _)| *t == theme)
             .map(|(_, f)| *f)
             .collect();
-        for (i, field) in fields.iter().enumerate() {
+        for (i, field) in theme_fields.iter().enumerate() {
             out.push_str("<tr>");
             if i == 0 {
                 out.push_str(&format!(
                     "<th rowspan=\"{}\" class=\"theme\">{}</th>",
-                    fields.len(),
+                    theme_fields.len(),
                     esc(theme)
                 ));
             }
@@ -92,7 +94,9 @@ pub fn render(report: &RunReport) -> String {
                 let cases = report
                     .cases
                     .iter()
-                    .filter(|c| c.dialect == *d && c.theme == theme && field_of(c) == *field);
+                    .zip(&fields)
+                    .filter(|(c, f)| c.dialect == *d && c.theme == theme && **f == *field)
+                    .map(|(c, _)| c);
                 out.push_str(&cell(totals_of(cases), d, theme, field));
             }
             out.push_str("</tr>");

@@ -59,7 +59,9 @@ pub fn script_safe(json: &str) -> String {
 
 /// A line diff of what the checks expected against what came, for a case where a comparable
 /// check (status, Content-Type, header, field) failed: `- ` expected, `+ ` actual, `  ` same.
-/// The passed ones stay as context, so the reader sees the whole expected answer.
+/// The passed ones stay as context, so the reader sees the whole expected answer; they show what
+/// came on both sides, because a check may pass on an equivalent value (`application/json;
+/// charset=utf-8` for `application/json`) that a text diff would call a difference.
 pub fn expected_vs_actual(case: &CaseResult) -> Option<String> {
     let comparable: Vec<&CheckResult> = case
         .checks
@@ -80,7 +82,7 @@ pub fn expected_vs_actual(case: &CaseResult) -> Option<String> {
             .map(|c| lines_of(&c.name, pick(c)))
             .collect()
     };
-    let expected = side(|c| &c.expected);
+    let expected = side(|c| if c.passed { &c.actual } else { &c.expected });
     let actual = side(|c| &c.actual);
     let diff = TextDiff::from_lines(&expected, &actual);
     let mut out = String::new();
@@ -137,6 +139,17 @@ mod tests {
             "- status: 400\n+ status: 204\n  content-type: application/json\n"
         );
         assert_eq!(expected_vs_actual(&testdata::report().cases[0]), None);
+    }
+
+    #[test]
+    fn a_passed_check_is_never_shown_as_a_difference() {
+        let mut case = testdata::report().cases[1].clone();
+        case.checks[2].actual = "application/json; charset=utf-8".to_owned();
+        let diff = expected_vs_actual(&case).unwrap();
+        assert!(
+            diff.ends_with("\n  content-type: application/json; charset=utf-8\n"),
+            "{diff}"
+        );
     }
 
     #[test]

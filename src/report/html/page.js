@@ -64,7 +64,8 @@
     });
   }
   function distinct(pick) {
-    var seen = {}, list = [];
+    // No prototype: a tag or theme named `constructor` is data like any other.
+    var seen = Object.create(null), list = [];
     cases.forEach(function (c) {
       [].concat(pick(c)).forEach(function (v) {
         if (!(v in seen)) { seen[v] = 0; list.push(v); }
@@ -92,6 +93,7 @@
       input.addEventListener(k === 'q' ? 'input' : 'change', function () {
         state[k] = input.value.trim();
         state.page = 0;
+        state.open = '';
         if (k === 'q') { clearTimeout(input.timer); input.timer = setTimeout(update, 150); } else update();
       });
     });
@@ -171,7 +173,12 @@
     function go(label, page, disabled) {
       var b = el('button', null, label);
       b.disabled = disabled;
-      b.addEventListener('click', function () { state.page = page; state.open = ''; update(); });
+      b.addEventListener('click', function () {
+        state.page = page;
+        state.open = '';
+        update();
+        $('case-table').scrollIntoView();
+      });
       return b;
     }
     add(nav, go('« first', 0, state.page === 0), go('‹ previous', state.page - 1, state.page === 0),
@@ -322,6 +329,9 @@
   setupFilters();
   syncControls();
   update();
+  // A link to one case shows it; a case already in view stays where it is.
+  var opened = document.querySelector('tr.case.open');
+  if (opened) opened.scrollIntoView({ block: 'nearest' });
   window.addEventListener('hashchange', function () {
     readHash();
     syncControls();
