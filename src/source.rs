@@ -31,16 +31,18 @@ impl SourceFile {
         })?;
         let text = String::from_utf8(bytes).map_err(|e| {
             // Point at the first byte that is not UTF-8, so the user can find it.
-            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let (good, bad) = e.as_bytes().split_at(e.utf8_error().valid_up_to());
             let good = String::from_utf8_lossy(good);
             let line = good.matches('\n').count() as u64 + 1;
             let column = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
-            let bad = e.as_bytes()[e.utf8_error().valid_up_to()];
+            let byte = bad
+                .first()
+                .map_or_else(String::new, |b| format!(" (byte 0x{b:02x})"));
             LoadError {
                 file: name.clone(),
                 line: Some(line),
                 column: Some(column),
-                message: format!("the file is not UTF-8 text (byte 0x{bad:02x}); save it as UTF-8"),
+                message: format!("the file is not UTF-8 text{byte}; save it as UTF-8"),
             }
         })?;
         Ok(Self {

@@ -150,3 +150,48 @@ async fn accepting_any_password_type_ends_with_every_password_restored(
         Vec::<String>::new()
     );
 }
+
+/// A login that fails for one account (here: a wrong password in the accounts file) gives an
+/// error verdict to the cases that need that account, naming the login, and every other case runs
+/// and passes; the account is tried once, so nothing is locked out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_login_for_one_role_fails_only_the_cases_of_that_role() {
+    let d = common::dialect("ocariot");
+    let server = common::server("ocariot", &[]).await;
+    let mut target = Target::from_seed(&server.base_url, &server.accounts);
+    let educator = target
+        .accounts
+        .iter_mut()
+        .find(|a| a.role == "educator" && a.nth == 0)
+        .unwrap();
+    educator.password = Some("not-the-password".into());
+    let label = educator.label();
+    let run = common::run(&d, &target, |_| true).await;
+    let mut errored = 0;
+    let mut passed = 0;
+    for c in &run.cases {
+        match c.verdict {
+            Verdict::Pass => passed += 1,
+            Verdict::Error => {
+                errored += 1;
+                assert!(
+                    c.reasons[0].contains(&format!("login as {label} failed")),
+                    "{}: {:?}",
+                    c.id,
+                    c.reasons
+                );
+            }
+            other => panic!("{} ended {other:?}: {:?}", c.id, c.reasons),
+        }
+    }
+    assert!(errored > 0, "no case needed {label}");
+    assert!(
+        passed > 3 * errored,
+        "{passed} passed, {errored} errored: a failed login should not spread"
+    );
+    assert!(run.unrestored.is_empty(), "{:?}", run.unrestored);
+    assert_eq!(
+        common::accounts_not_original(&d, &server).await,
+        Vec::<String>::new()
+    );
+}

@@ -311,3 +311,22 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Found by `case_files`: a varied value that is an object with non-ASCII text made the step
+/// label cut its JSON at byte 20, inside a character, and the planner panicked (`pwconform lint`
+/// on a valid case file). `value_label` in src/plan/expand.rs now cuts by characters.
+#[test]
+fn varied_non_ascii_object_gets_a_label() {
+    let dir = scratch();
+    write(
+        dir.path(),
+        "x.yaml",
+        "cases:\n  - id: a\n    title: T\n    vary:\n      field: old_password\n      values:\n        \
+         - {\"a\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\": 1}\n    \
+         expect: invalid_field\n",
+    );
+    let cases = load_cases(&Tree::Disk(dir.path().to_path_buf())).unwrap();
+    for d in DIALECTS.iter() {
+        build_plan(&cases, d, &Target::stand_in(d, &all_traits(&cases)));
+    }
+}

@@ -2,9 +2,10 @@
 //! into one step each, and abstract fields are placed where the dialect puts them.
 
 use indexmap::IndexMap;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::expect::{Subject, kind_of, resolve_expectation};
+use super::placement::{place_fields, valid_fields};
 use super::{AuthMode, BodyPlan, RequestTemplate, Step, TargetUser};
 use crate::case::{Case, Expect};
 use crate::spec::{LoadedDialect, Location};
@@ -129,9 +130,10 @@ fn value_label(v: &Value) -> String {
         Value::String(s) if s.is_empty() => "\"\"".into(),
         Value::String(s) => s.chars().take(24).collect(),
         other => {
+            // Cut by characters: the JSON text may hold non-ASCII keys or strings.
             let t = other.to_string();
-            if t.len() > 24 {
-                format!("{}...", &t[..20.min(t.len())])
+            if t.chars().count() > 24 {
+                format!("{}...", t.chars().take(20).collect::<String>())
             } else {
                 t
             }
@@ -329,74 +331,5 @@ fn subject_of<'a>(
         fields: subject,
         kind,
         target,
-    }
-}
-
-/// Every abstract field with its valid value: the target's current password, the fresh one, its id.
-fn valid_fields(dialect: &LoadedDialect) -> IndexMap<String, Value> {
-    let mut fields = IndexMap::new();
-    for name in dialect.spec.change_password.fields.keys() {
-        let base = match name.as_str() {
-            "old_password" => "{{ current_password }}",
-            "new_password" => "{{ new_password }}",
-            _ => "{{ user_id }}",
-        };
-        fields.insert(name.clone(), Value::String(base.into()));
-    }
-    fields
-}
-
-/// The valid change of the target's own password, used to restore it.
-pub fn valid_change(dialect: &LoadedDialect) -> RequestTemplate {
-    let cp = &dialect.spec.change_password;
-    let (path, query, body) = place_fields(dialect, &valid_fields(dialect));
-    RequestTemplate {
-        method: cp.method.clone(),
-        path,
-        query,
-        content_type: Some(cp.content_type.clone()),
-        body,
-    }
-}
-
-/// Puts each abstract field where the dialect wants it: path, query or body.
-fn place_fields(
-    dialect: &LoadedDialect,
-    fields: &IndexMap<String, Value>,
-) -> (String, Vec<(String, String)>, BodyPlan) {
-    let cp = &dialect.spec.change_password;
-    let mut path = cp.path.clone();
-    let mut query: Vec<(String, String)> = cp
-        .query
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let mut body = Map::new();
-    for (name, place) in &cp.fields {
-        let value = fields.get(name);
-        match place.location {
-            Location::Path => {
-                let text = value.map(as_text).unwrap_or_default();
-                path = path.replace(&format!("{{{name}}}"), &text);
-            }
-            Location::Query => {
-                if let Some(v) = value {
-                    query.push((place.key.clone(), as_text(v)));
-                }
-            }
-            Location::Body => {
-                if let Some(v) = value {
-                    body.insert(place.key.clone(), v.clone());
-                }
-            }
-        }
-    }
-    (path, query, BodyPlan::Json(Value::Object(body)))
-}
-
-fn as_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }

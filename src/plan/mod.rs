@@ -6,12 +6,14 @@
 
 mod expand;
 mod expect;
+mod placement;
 
 use serde::Serialize;
 use serde_json::Value;
 
-pub use expand::{expand_case, valid_change};
+pub use expand::expand_case;
 pub use expect::{Expectation, Subject, kind_of, resolve_expectation};
+pub use placement::valid_change;
 
 use crate::case::Case;
 use crate::spec::LoadedDialect;

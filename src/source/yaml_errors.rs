@@ -33,9 +33,15 @@ impl SourceFile {
         let key_path = positions.path_at(at).unwrap_or_default();
         let value_path = positions.value_path_at(at).unwrap_or_default();
         let mut about = key_path.clone();
+        // In a file with secrets, a value is quoted back only when it is known not to be one:
+        // its path is known (the text parses) and no secret key is written before it on its line.
+        let secret = !secret_keys.is_empty()
+            && (value_path.is_empty()
+                || value_path.iter().any(|p| secret_keys.contains(&p.as_str()))
+                || line_before(&self.text, at)
+                    .is_some_and(|l| secret_keys.iter().any(|k| l.contains(k))));
         let mut context = || {
             about = value_path.clone();
-            let secret = value_path.iter().any(|p| secret_keys.contains(&p.as_str()));
             (dotted(&value_path), secret)
         };
         let found = |secret: bool| {
@@ -194,6 +200,18 @@ fn untagged_expected(name: &str) -> String {
         "OneOrMany" => "a name or a list of names".to_string(),
         other => format!("a value of the form `{other}`"),
     }
+}
+
+/// The text of `at`'s line before it.
+fn line_before(text: &str, at: Pos) -> Option<String> {
+    let line = text
+        .lines()
+        .nth(usize::try_from(at.line).ok()?.checked_sub(1)?)?;
+    Some(
+        line.chars()
+            .take(usize::try_from(at.column).ok()?.saturating_sub(1))
+            .collect(),
+    )
 }
 
 /// The scalar written at `at`, on one line and shortened, to quote back; `None` for a block value.

@@ -93,8 +93,15 @@ pub fn load_dialect(tree: &Tree, name: &str) -> Result<LoadedDialect, LoadErrors
             message: p.message.clone(),
         })
     };
+    // `merged_value` succeeds only after reading the dialect's own file, which comes first.
     let Some(own) = layers.first() else {
-        return Err(LoadErrors(Vec::new()));
+        return Err(LoadError {
+            file: tree.describe(),
+            line: None,
+            column: None,
+            message: format!("dialect `{name}`: no dialect file was read"),
+        }
+        .into());
     };
     let file = &own.file;
     let spec: Dialect = match serde_json::from_value(merged.clone()) {
@@ -157,7 +164,8 @@ fn merged_value(
             .error_at(
                 1,
                 1,
-                "expected a mapping of keys to values at the top of the file",
+                "the file does not hold a mapping; expected a mapping of keys to values at the \
+                 top (`key: value` lines)",
             )
             .into());
     }
@@ -176,9 +184,10 @@ fn merged_value(
         return Ok(value);
     };
     let extends_error = |message: String| -> LoadErrors {
-        locate(&[&here], &Problem::at_value(&["extends"], message))
-            .map(LoadErrors::from)
-            .unwrap_or_default()
+        let problem = Problem::at_value(&["extends"], message);
+        locate(&[&here], &problem)
+            .unwrap_or_else(|| here.file.error(problem.message.clone()))
+            .into()
     };
     if lineage.contains(&parent) {
         return Err(extends_error(format!(

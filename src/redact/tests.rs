@@ -1,0 +1,173 @@
+use rstest::rstest;
+use serde_json::json;
+
+use super::*;
+use crate::report::testdata;
+use crate::result::Verdict;
+
+fn with_secret(secret: &str) -> Redactor {
+    let mut r = Redactor::new();
+    r.add_secret(secret);
+    r
+}
+
+#[rstest]
+#[case::verbatim("pw=hunter2!x;", "pw=***;")]
+#[case::base64_standard("Basic aHVudGVyMiF4", "Basic ***")]
+#[case::json_escaped(r#"{"p":"a\"b\\c"}"#, r#"{"p":"***"}"#)]
+#[case::twice("hunter2!x and hunter2!x", "*** and ***")]
+#[case::untouched("nothing secret here", "nothing secret here")]
+#[case::multibyte_neighbours("ä hunter2!x ü", "ä *** ü")]
+fn redacts_forms(#[case] input: &str, #[case] expected: &str) {
+    let mut r = with_secret("hunter2!x");
+    r.add_secret(r#"a"b\c"#);
+    assert_eq!(r.redact_str(input), expected);
+}
+
+// "pass?>" encodes to bytes whose base64 differs between alphabets and needs padding.
+#[rstest]
+#[case::standard_padded("cGFzcz8+", "***")]
+#[case::url_safe("cGFzcz8-", "***")]
+fn redacts_base64_alphabets(#[case] input: &str, #[case] expected: &str) {
+    assert_eq!(with_secret("pass?>").redact_str(input), expected);
+}
+
+#[rstest]
+#[case::padded_standard("cGFzcw==", "***")]
+#[case::unpadded_leaves_no_tail("[cGFzcw]", "[***]")]
+fn padded_base64_is_redacted_whole(#[case] input: &str, #[case] expected: &str) {
+    assert_eq!(with_secret("pass").redact_str(input), expected);
+}
+
+#[rstest]
+#[case::form("?p=a+b%26c", "?p=***")]
+#[case::rfc3986("/u/a%20b%26c", "/u/***")]
+fn redacts_percent_encoded(#[case] input: &str, #[case] expected: &str) {
+    assert_eq!(with_secret("a b&c").redact_str(input), expected);
+}
+
+#[rstest]
+#[case::empty("")]
+#[case::one_char("a")]
+#[case::two_chars("ab")]
+#[case::two_multibyte_chars("äö")]
+fn ignores_short_secrets(#[case] secret: &str) {
+    let text = "a tab: ab äö abab";
+    assert_eq!(with_secret(secret).redact_str(text), text);
+}
+
+#[test]
+fn longest_secret_wins() {
+    let mut r = Redactor::new();
+    r.add_secret("secret");
+    r.add_secret("secret-longer");
+    assert_eq!(r.redact_str("x secret-longer y secret"), "x *** y ***");
+}
+
+#[test]
+fn basic_credentials_are_redacted() {
+    let mut r = Redactor::new();
+    r.add_basic("alice", "s3cret!");
+    // base64("alice:s3cret!") contains no base64 of the password alone.
+    assert_eq!(r.redact_str("Basic YWxpY2U6czNjcmV0IQ=="), "Basic ***");
+    assert_eq!(r.redact_str("YWxpY2U6czNjcmV0IQ"), "***");
+    assert_eq!(r.redact_str("password s3cret!"), "password ***");
+    assert_eq!(r.redact_str("user alice"), "user alice");
+}
+
+#[rstest]
+#[case::bearer("Bearer abc.def", "Bearer ***")]
+#[case::basic("Basic dXNlcjpwYXNz", "Basic ***")]
+#[case::bare_token("abc.def", "***")]
+#[case::cookie("session=abc; theme=dark", "***")]
+#[case::scheme_only("Bearer ", "***")]
+fn masks_header_values(#[case] value: &str, #[case] expected: &str) {
+    assert_eq!(mask_header_value(value), expected);
+}
+
+#[test]
+fn sensitive_headers_are_case_insensitive() {
+    let mut r = Redactor::new();
+    r.add_sensitive_header("X-OS-API-TOKEN");
+    let mut headers = vec![
+        ("x-os-api-token".to_owned(), "unregistered-token".to_owned()),
+        ("AUTHORIZATION".to_owned(), "Bearer xyz".to_owned()),
+        ("Content-Type".to_owned(), "application/json".to_owned()),
+    ];
+    r.redact_headers(&mut headers);
+    let values: Vec<&str> = headers.iter().map(|(_, v)| v.as_str()).collect();
+    assert_eq!(values, ["***", "Bearer ***", "application/json"]);
+}
+
+#[test]
+fn redacts_nested_values_and_keys() {
+    let r = with_secret("hunter22");
+    let mut v = json!({"a": [{"b": "x hunter22"}, 5, null], "hunter22": true});
+    r.redact_value(&mut v);
+    assert_eq!(v, json!({"a": [{"b": "x ***"}, 5, null], "***": true}));
+}
+
+#[test]
+fn debug_does_not_print_secrets() {
+    let shown = format!("{:?}", with_secret("hunter22"));
+    assert!(!shown.contains("hunter22"), "{shown}");
+}
+
+#[test]
+fn report_has_no_secret_left() {
+    let report = testdata::report();
+    let redacted = testdata::redactor().redact_report(&report);
+    let text = serde_json::to_string(&redacted).unwrap_or_default();
+    for secret in testdata::SECRETS {
+        assert!(!text.contains(secret), "{secret} left in {text}");
+    }
+    // Header values never registered as secrets are masked too.
+    assert!(!text.contains(testdata::UNREGISTERED_TOKEN), "{text}");
+    assert!(text.contains("Bearer ***"), "{text}");
+    assert!(text.contains(MARKER));
+}
+
+#[test]
+fn report_keeps_structure_and_other_text() {
+    let report = testdata::report();
+    let redacted = testdata::redactor().redact_report(&report);
+    assert_eq!(redacted.cases.len(), report.cases.len());
+    assert_eq!(redacted.totals(), report.totals());
+    assert_eq!(redacted.cases[1].id, report.cases[1].id);
+    assert_eq!(redacted.unrestored[0].journal, report.unrestored[0].journal);
+    let body = redacted.cases[0].exchanges[1].request.body.clone();
+    assert_eq!(
+        body.as_deref(),
+        Some(r#"{"old_password":"***","new_password":"***"}"#)
+    );
+}
+
+#[test]
+fn verdict_survives_a_secret_equal_to_its_tag() {
+    let report = testdata::report();
+    let mut r = Redactor::new();
+    r.add_secret("fail");
+    r.add_secret("pass");
+    let redacted = r.redact_report(&report);
+    assert_eq!(redacted.cases[1].verdict, Verdict::Fail);
+    assert_eq!(redacted.totals(), report.totals());
+}
+
+#[test]
+fn fail_closed_keeps_unrestored_and_drops_cases() {
+    let report = testdata::report();
+    let r = testdata::redactor();
+    let err = serde_json::from_str::<Value>("{").err();
+    let Some(err) = err else {
+        panic!("invalid JSON parsed");
+    };
+    let out = r.fail_closed(&report, &err);
+    assert!(out.cases.is_empty());
+    assert_eq!(out.unrestored.len(), report.unrestored.len());
+    assert!(
+        out.notes
+            .iter()
+            .any(|n| n.contains("could not be redacted"))
+    );
+    assert!(!out.meta.command_line.contains(testdata::OLD_PASSWORD));
+}
