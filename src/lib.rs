@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod case;
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod embedded;
 pub mod exec;
 pub mod plan;

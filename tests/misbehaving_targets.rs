@@ -394,3 +394,45 @@ async fn explicit_proxy_is_used_even_for_loopback_targets() {
         "{head}"
     );
 }
+
+/// A proxy that is down is named as the proxy, not blamed on the target.
+#[tokio::test]
+async fn unreachable_proxy_is_named() {
+    let proxy = format!("http://127.0.0.1:{}", closed_port().await);
+    let options = HttpOptions {
+        proxy: Some(proxy.clone()),
+        ..quick()
+    };
+    let e = send("http://127.0.0.1:9", &options).await;
+    let place = proxy.trim_start_matches("http://");
+    assert_eq!(
+        error_of(&e),
+        format!(
+            "connection refused by the proxy {place} (--proxy): is the server running, and is the port right?"
+        )
+    );
+}
+
+/// A proxy that refuses the CONNECT tunnel to an HTTPS target says so, with its answer.
+#[tokio::test]
+async fn proxy_refusing_the_tunnel() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut s, _) = listener.accept().await.unwrap();
+        let _ = read_request(&mut s).await;
+        let _ = s
+            .write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n")
+            .await;
+    });
+    let options = HttpOptions {
+        proxy: Some(proxy),
+        ..quick()
+    };
+    let e = send("https://staging.example.org", &options).await;
+    assert_eq!(
+        error_of(&e),
+        "the proxy refused to open a tunnel to staging.example.org:443: proxy authorization \
+         required (check --proxy and its credentials)"
+    );
+}

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use super::setup::load_inputs;
 use super::{Exit, RunArgs};
@@ -29,9 +29,7 @@ struct Job {
 
 pub async fn run(args: RunArgs) -> Exit {
     let started = Instant::now();
-    let started_unix = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let started_unix = crate::clock::now_unix();
     let accounts_file = match &args.accounts {
         Some(p) => match load_accounts(p) {
             Ok(a) => Some(a),

@@ -21,6 +21,8 @@ pub struct Context<'a> {
     pub url: &'a str,
     pub timeout: Duration,
     pub connect_timeout: Duration,
+    /// `host:port` of the explicit proxy (`--proxy`): connections go there, not to the target.
+    pub proxy: Option<&'a str>,
 }
 
 /// Every message of the error and its sources, outermost first, and the I/O error kinds seen.
@@ -61,7 +63,24 @@ impl Chain {
 /// A failure before any answer: connecting, TLS, or waiting for the status line.
 pub fn before_answer(e: &reqwest::Error, ctx: &Context<'_>) -> Failure {
     let chain = Chain::of(e);
-    let place = host_port(ctx.url);
+    // hyper-util says "tunnel error: ..." (407 or another status to CONNECT).
+    if let Some(why) = chain
+        .texts
+        .iter()
+        .find_map(|t| t.strip_prefix("tunnel error: "))
+    {
+        return Failure {
+            text: format!(
+                "the proxy refused to open a tunnel to {}: {why} (check --proxy and its credentials)",
+                host_port(ctx.url),
+            ),
+            retryable: false,
+        };
+    }
+    let place = match ctx.proxy {
+        Some(proxy) => format!("the proxy {proxy} (--proxy)"),
+        None => host_port(ctx.url),
+    };
     if let Some(tls) = tls_problem(&chain) {
         return Failure {
             text: tls,
@@ -69,9 +88,16 @@ pub fn before_answer(e: &reqwest::Error, ctx: &Context<'_>) -> Failure {
         };
     }
     if chain.has("dns error") || chain.has("failed to lookup address") {
-        let host = host_of(ctx.url);
+        let text = match ctx.proxy {
+            // Through a proxy, only the proxy's own name is looked up here.
+            Some(proxy) => format!("cannot resolve the proxy `{proxy}`: check --proxy and DNS"),
+            None => format!(
+                "cannot resolve the host `{}`: check the URL and DNS",
+                host_of(ctx.url)
+            ),
+        };
         return Failure {
-            text: format!("cannot resolve the host `{host}`: check the URL and DNS"),
+            text,
             retryable: false,
         };
     }
@@ -247,7 +273,7 @@ fn host_of(url: &str) -> String {
 }
 
 /// `host:port` of a URL, the port made explicit (`example.org:443`).
-fn host_port(url: &str) -> String {
+pub fn host_port(url: &str) -> String {
     match reqwest::Url::parse(url) {
         Ok(u) => match (u.host_str(), u.port_or_known_default()) {
             (Some(h), Some(p)) => format!("{h}:{p}"),

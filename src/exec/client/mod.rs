@@ -130,6 +130,8 @@ pub struct Http {
     connect_timeout: Duration,
     headers: Arc<Vec<(String, String)>>,
     limiter: Option<Arc<RateLimiter>>,
+    /// `host:port` of `--proxy`, so a failure to reach it is not blamed on the target.
+    proxy: Option<String>,
 }
 
 impl Http {
@@ -144,6 +146,7 @@ impl Http {
             connect_timeout: options.connect_timeout,
             headers: Arc::new(options.headers.clone()),
             limiter: options.rate.map(|r| Arc::new(RateLimiter::new(r))),
+            proxy: options.proxy.as_deref().map(errors::host_port),
         })
     }
 
@@ -229,6 +232,7 @@ impl Http {
             url: &request.url,
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,
+            proxy: self.proxy.as_deref(),
         };
         let mut response = builder
             .send()

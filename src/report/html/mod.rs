@@ -177,7 +177,7 @@ fn meta(report: &RunReport) -> String {
         ("target", esc(&m.target)),
         ("dialects", esc(&m.dialects.join(", "))),
         ("pwconform", esc(&m.tool_version)),
-        ("started", esc(&utc(m.started_unix))),
+        ("started", esc(&crate::clock::date_time(m.started_unix))),
         ("duration", esc(&format_duration(m.duration_ms))),
         (
             "command line",
@@ -257,27 +257,6 @@ fn counts_row(filter: Option<(&str, &str)>, label: &str, t: Totals) -> String {
     }
     out.push_str(&format!("<td>{total}</td></tr>"));
     out
-}
-
-/// `2026-11-23 10:13:03 UTC` (civil-from-days, so no date crate is needed for one line).
-fn utc(unix: u64) -> String {
-    let days = (unix / 86_400) as i64;
-    let secs = unix % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        secs / 3600,
-        (secs % 3600) / 60,
-        secs % 60
-    )
 }
 
 #[cfg(test)]
