@@ -176,6 +176,7 @@ mod tests {
             checks: Vec::new(),
             exchanges: Vec::new(),
             changed_account: None,
+            change_expected: false,
             duration_ms: 0,
             doc: None,
         }

@@ -54,6 +54,9 @@ pub struct CaseResult {
     pub exchanges: Vec<Exchange>,
     /// The server accepted a change of this account's password during the case.
     pub changed_account: Option<String>,
+    /// The case expected the change (the happy path); otherwise the change was a deviation.
+    #[serde(default)]
+    pub change_expected: bool,
     pub duration_ms: u64,
     /// Documentation of the contract this case checks.
     pub doc: Option<String>,

@@ -65,6 +65,11 @@ fn a_fault_fails_its_cases_with_exit_1() {
         .code(1)
         .stderr(predicate::str::contains(
             "FAIL ocariot/empty-new-password: status: expected 400, got 204",
+        ))
+        // The user is told which account the lenient server changed, and that it is back.
+        .stderr(predicate::str::contains(
+            "passwords changed by cases that expected a refusal: ocariot/empty-new-password \
+             (admin#1 (admin1)); each was restored and checked by logging in",
         ));
 }
 

@@ -87,6 +87,7 @@ fn case(id: &str, verdict: Verdict, body: &str) -> CaseResult {
             duration_ms: 3,
         }],
         changed_account: None,
+        change_expected: false,
         duration_ms: 5,
         doc: Some("https://example.org/doc#x".into()),
     }

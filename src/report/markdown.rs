@@ -16,6 +16,9 @@ pub fn render(report: &RunReport) -> String {
     push_unrestored(&mut out, report);
     push_heading(&mut out, report);
     push_totals(&mut out, report);
+    if let Some(line) = super::unexpected_changes_line(report) {
+        out.push_str(&format!("{}\n\n", escape(&shorten(&line))));
+    }
     push_failures(&mut out, report);
     push_notes(&mut out, report);
     out

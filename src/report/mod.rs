@@ -195,6 +195,34 @@ pub fn first_reason(case: &CaseResult) -> String {
     }
 }
 
+/// One line about passwords the server changed although the case expected a refusal, e.g.
+/// `passwords changed by cases that expected a refusal: ocariot/empty-new-password (admin#1
+/// (admin1)); every other password was restored and checked by logging in`. `None` when there
+/// were none. Expected changes (the happy path) are not counted: they are proven and restored.
+pub fn unexpected_changes_line(report: &RunReport) -> Option<String> {
+    let changes: Vec<String> = report
+        .cases
+        .iter()
+        .filter(|c| !c.change_expected)
+        .filter_map(|c| {
+            let account = c.changed_account.as_ref()?;
+            Some(format!("{} ({account})", case_name(c)))
+        })
+        .collect();
+    if changes.is_empty() {
+        return None;
+    }
+    let outcome = if report.unrestored.is_empty() {
+        "each was restored and checked by logging in"
+    } else {
+        "the accounts not listed as unrestored were restored and checked by logging in"
+    };
+    Some(format!(
+        "passwords changed by cases that expected a refusal: {}; {outcome}",
+        changes.join(", ")
+    ))
+}
+
 /// How to restore an account, from `Unrestored.journal`, which holds either the ready command or
 /// the journal file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -365,5 +393,29 @@ mod tests {
         assert_eq!(format_duration(850), "850 ms");
         assert_eq!(format_duration(12_345), "12.3 s");
         assert_eq!(format_duration(125_000), "2 min 5 s");
+    }
+
+    #[test]
+    fn unexpected_changes_are_named_with_their_restore_outcome() {
+        let mut report = testdata::report();
+        report.unrestored.clear();
+        // The happy path changed a password too, but that was expected.
+        assert_eq!(unexpected_changes_line(&report), None);
+        report.cases[1].changed_account = Some("educator#1 (edu1)".to_owned());
+        assert_eq!(
+            unexpected_changes_line(&report).as_deref(),
+            Some(
+                "passwords changed by cases that expected a refusal: \
+                 ocariot/wrong-type[old_password=123] (educator#1 (edu1)); each was restored \
+                 and checked by logging in"
+            )
+        );
+        report.unrestored = testdata::report().unrestored;
+        assert!(
+            unexpected_changes_line(&report).is_some_and(|l| l.ends_with(
+                "the accounts not listed as unrestored were restored \
+                                              and checked by logging in"
+            ))
+        );
     }
 }

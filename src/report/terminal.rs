@@ -12,7 +12,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use owo_colors::{OwoColorize as _, Style};
 
-use super::{case_name, dialect_totals, first_reason, format_duration, restore_hint};
+use super::{
+    case_name, dialect_totals, first_reason, format_duration, restore_hint, unexpected_changes_line,
+};
 use crate::redact::Redactor;
 use crate::result::{CaseResult, RunReport, Totals, Unrestored, Verdict};
 
@@ -181,6 +183,10 @@ pub fn render_summary(report: &RunReport, redactor: &Redactor, color: bool) -> S
         Style::new().green().bold()
     };
     out.push_str(&format!("{}\n", paint(&total_line, total_style, color)));
+    if let Some(line) = unexpected_changes_line(report) {
+        let line = indent_continuation(&text(&line), "  ");
+        out.push_str(&format!("{}\n", paint(&line, Style::new().yellow(), color)));
+    }
     if !report.unrestored.is_empty() {
         out.push('\n');
         for line in unrestored_box(&report.unrestored) {

@@ -67,6 +67,7 @@ fn case(dialect: &str, id: &str, theme: &str, verdict: Verdict) -> CaseResult {
         checks: Vec::new(),
         exchanges: Vec::new(),
         changed_account: None,
+        change_expected: false,
         duration_ms: 120,
         doc: None,
     }
@@ -86,6 +87,7 @@ fn happy_path() -> CaseResult {
     let mut c = case("ocariot", "happy-path", "happy-path", Verdict::Pass);
     c.exchanges = vec![login, change];
     c.changed_account = Some("edu1".to_owned());
+    c.change_expected = true;
     c
 }
 

@@ -233,7 +233,7 @@
       c.exchanges.forEach(function (x) { add(box, exchange(x, c.exchanges.length === 1)); });
     }
     var facts = 'id ' + c.id + ' · tags ' + (c.tags.join(', ') || '—') + ' · field ' + c.field +
-      ' · ' + c.duration_ms + ' ms' + (c.changed_account ? ' · changed account ' + c.changed_account : '');
+      ' · ' + c.duration_ms + ' ms' + (c.changed_account ? ' · changed account ' + c.changed_account + (c.change_expected ? '' : ' (not expected)') : '');
     var link = el('a', null, 'link to this case');
     link.href = '#case=' + encodeURIComponent(key(c));
     add(box, add(el('p', 'facts', facts + ' · '), link));
