@@ -50,8 +50,10 @@ pub fn load_baseline(path: &Path) -> Result<Baseline, LoadError> {
                 format!("known[{i}].expires: `{date}` is not a date; expected YYYY-MM-DD"),
             ));
         }
-        if let Some(first) = baseline.known[..i]
+        if let Some(first) = baseline
+            .known
             .iter()
+            .take(i)
             .position(|o| o.dialect == k.dialect && o.case == k.case)
         {
             let first_line = positions
@@ -74,8 +76,8 @@ pub fn load_baseline(path: &Path) -> Result<Baseline, LoadError> {
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     let shape = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
+        && b.get(4) == Some(&b'-')
+        && b.get(7) == Some(&b'-')
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
@@ -97,7 +99,9 @@ pub fn apply(report: &mut RunReport, baseline: &Baseline, source: &str, today: &
         else {
             continue;
         };
-        matched[i] = true;
+        if let Some(m) = matched.get_mut(i) {
+            *m = true;
+        }
         let expired = entry.expires.as_deref().is_some_and(|d| d <= today);
         match case.verdict {
             Verdict::Fail | Verdict::Error if expired => case.reasons.push(format!(

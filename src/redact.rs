@@ -108,21 +108,23 @@ impl Redactor {
         if self.needles.is_empty() {
             return text.to_owned();
         }
-        let bytes = text.as_bytes();
         let mut out = String::with_capacity(text.len());
-        let (mut i, mut copied_to) = (0, 0);
-        while i < bytes.len() {
-            if let Some(len) = self.match_at(&bytes[i..]) {
-                // A match starts and ends on char boundaries: needles are whole UTF-8 strings.
-                out.push_str(&text[copied_to..i]);
+        let mut copied_to = 0;
+        // Needles are whole UTF-8 strings, so a match starts and ends on char boundaries.
+        for (i, _) in text.char_indices() {
+            if i < copied_to {
+                continue;
+            }
+            if let Some(len) = text
+                .get(i..)
+                .and_then(|rest| self.match_at(rest.as_bytes()))
+            {
+                out.push_str(text.get(copied_to..i).unwrap_or_default());
                 out.push_str(MARKER);
-                i += len;
-                copied_to = i;
-            } else {
-                i += 1;
+                copied_to = i + len;
             }
         }
-        out.push_str(&text[copied_to..]);
+        out.push_str(text.get(copied_to..).unwrap_or_default());
         out
     }
 
@@ -181,7 +183,7 @@ impl Redactor {
 
     fn match_at(&self, rest: &[u8]) -> Option<usize> {
         let first = *rest.first()?;
-        if !self.first_bytes[usize::from(first)] {
+        if !self.first_bytes.get(usize::from(first)).is_some_and(|b| *b) {
             return None;
         }
         // Longest first, so the first hit is the longest match here.
@@ -200,8 +202,12 @@ impl Redactor {
         self.needles.dedup();
         self.first_bytes = [false; 256];
         for needle in &self.needles {
-            if let Some(&b) = needle.as_bytes().first() {
-                self.first_bytes[usize::from(b)] = true;
+            if let Some(slot) = needle
+                .as_bytes()
+                .first()
+                .and_then(|b| self.first_bytes.get_mut(usize::from(*b)))
+            {
+                *slot = true;
             }
         }
     }

@@ -83,15 +83,15 @@ enum Piece<'a> {
 fn pieces(s: &str) -> Vec<Piece<'_>> {
     let mut out = Vec::new();
     let mut rest = s;
-    while let Some(start) = rest.find("{{") {
-        let Some(len) = rest[start + 2..].find("}}") else {
+    while let Some((text, after)) = rest.split_once("{{") {
+        let Some((name, next)) = after.split_once("}}") else {
             break;
         };
-        if start > 0 {
-            out.push(Piece::Text(&rest[..start]));
+        if !text.is_empty() {
+            out.push(Piece::Text(text));
         }
-        out.push(Piece::Var(rest[start + 2..start + 2 + len].trim()));
-        rest = &rest[start + 2 + len + 2..];
+        out.push(Piece::Var(name.trim()));
+        rest = next;
     }
     if !rest.is_empty() {
         out.push(Piece::Text(rest));

@@ -1,6 +1,12 @@
 //! Malformed input files of every kind (cases, dialects, accounts, baselines): the binary exits 2
 //! and prints exactly the expected `file:line:col: message` lines, and never a secret.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::string_slice,
+    clippy::indexing_slicing
+)]
 
 use std::fs;
 use std::path::Path;

@@ -1,7 +1,13 @@
 //! The shipped OpenSpecimen "as built" profile: the reference server with the as-built faults fails
 //! exactly the cases its baseline lists, the baseline turns them into known deviations, and the same
 //! baseline against the faithful server reports every entry as stale.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::string_slice,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

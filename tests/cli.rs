@@ -1,5 +1,11 @@
 //! The binary as a user runs it: exit codes, report files, errors that point into files.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::string_slice,
+    clippy::indexing_slicing
+)]
 
 use std::fs;
 

@@ -1,6 +1,12 @@
 //! Every case passes against every faithful embedded reference server, talking HTTP; faults make
 //! exactly the cases about them fail, and passwords always end as they started.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::string_slice,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

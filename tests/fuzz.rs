@@ -4,7 +4,13 @@
 //!
 //! `PWCONFORM_FUZZ_CASES=5000 cargo test --test fuzz` runs longer locally; the default keeps the
 //! file well under a minute on two cores in a debug build.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::string_slice,
+    clippy::indexing_slicing
+)]
 
 mod yaml_gen;
 

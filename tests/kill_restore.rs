@@ -1,6 +1,12 @@
 //! A run against a separately started server, killed mid-way (SIGINT, then SIGKILL), followed by
 //! `pwconform restore`: every account ends with its original password.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::string_slice,
+    clippy::indexing_slicing
+)]
 #![cfg(unix)]
 
 use std::io::{BufRead, BufReader};

@@ -1,7 +1,13 @@
 //! Targets that misbehave at the transport level: each becomes one exchange with a clear,
 //! exact reason (or an answer with the problem flagged), never a panic or a hang. The client is
 //! tested directly: `Http::new` + `send` -> `Exchange`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::string_slice,
+    clippy::indexing_slicing
+)]
 
 mod net_support;
 

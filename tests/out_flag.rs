@@ -1,6 +1,12 @@
 //! `run --out [DIR]`: every report under its default name, `reports/` when DIR is left out, a
 //! format's own flag still choosing its path, and no file at all without any output flag.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::string_slice,
+    clippy::indexing_slicing
+)]
 
 use std::fs;
 use std::path::Path;

@@ -2,7 +2,13 @@
 //! `pwconform run --embedded --out DIR -v`, searched for the seeded passwords in every form they
 //! travel in (verbatim, base64 in its four variants, base64 of `username:password` as HTTP Basic
 //! sends it), and credential headers and login tokens shown as `***`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::string_slice,
+    clippy::indexing_slicing
+)]
 
 mod report_tools;
 

@@ -1,6 +1,12 @@
 //! `pwconform selftest` as a test: the faithful servers pass every case, and every fault of both
 //! dialects is caught by some case.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::string_slice,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

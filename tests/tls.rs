@@ -1,7 +1,13 @@
 //! TLS targets with certificates from a private CA (rcgen), served by rustls + axum: trust via
 //! --cacert, the reason named for each certificate problem, --insecure, client certificates,
 //! HTTP/2 negotiated by ALPN, and the binary getting past TLS only with --cacert.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::string_slice,
+    clippy::indexing_slicing
+)]
 
 mod net_support;
 mod tls_support;

@@ -1,7 +1,13 @@
 //! Targets that answer wrongly, played by wiremock: each fails exactly the case it should, with a
 //! reason that says what was expected and what came; a control target that answers as documented
 //! passes, so the tests cannot pass by accident.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::string_slice,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

@@ -263,11 +263,11 @@ fn forge(token: &str, format: TokenFormat) -> String {
             format!("{signed}.{}", URL_SAFE_NO_PAD.encode(random(len)))
         }
         _ => {
-            let hex: String = random(token.len().max(16))
+            // One hex digit per random byte: as long as the token, 16 at least.
+            random(token.len().max(16))
                 .iter()
                 .map(|b| format!("{:x}", b & 0xf))
-                .collect();
-            hex[..token.len().max(16)].to_string()
+                .collect()
         }
     }
 }

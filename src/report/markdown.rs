@@ -164,9 +164,11 @@ fn push_notes(out: &mut String, report: &RunReport) {
 /// One line, at most [`MAX_REASON_CHARS`] characters.
 fn shorten(text: &str) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match one_line.char_indices().nth(MAX_REASON_CHARS) {
-        Some((cut, _)) => format!("{}…", &one_line[..cut]),
-        None => one_line,
+    if one_line.chars().count() > MAX_REASON_CHARS {
+        let cut: String = one_line.chars().take(MAX_REASON_CHARS).collect();
+        format!("{cut}…")
+    } else {
+        one_line
     }
 }
 

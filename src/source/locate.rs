@@ -53,7 +53,9 @@ impl Located {
 pub fn locate(layers: &[&Located], problem: &Problem) -> Option<LoadError> {
     let first = layers.first()?;
     for len in (1..=problem.path.len()).rev() {
-        let part = &problem.path[..len];
+        let Some(part) = problem.path.get(..len) else {
+            continue;
+        };
         for l in layers {
             let exact = len == problem.path.len();
             let pos = if exact && problem.at_value {

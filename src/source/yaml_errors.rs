@@ -269,10 +269,12 @@ fn scalar_text(rest: &str, in_flow: bool) -> &str {
         _ => {
             let stop = |c: char| in_flow && matches!(c, ',' | ']' | '}');
             let comment = rest.find(" #").unwrap_or(rest.len());
-            rest[..comment].find(stop).unwrap_or(comment)
+            rest.get(..comment)
+                .and_then(|r| r.find(stop))
+                .unwrap_or(comment)
         }
     };
-    rest[..end].trim_end()
+    rest.get(..end).unwrap_or(rest).trim_end()
 }
 
 #[cfg(test)]

@@ -297,7 +297,7 @@ fn schema_problem_at(doc: &Value, src: &SourceFile) -> Option<(u64, u64)> {
     let positions = PosMap::parse(&src.text);
     (1..=path.len())
         .rev()
-        .find_map(|n| positions.key(&path[..n]))
+        .find_map(|n| positions.key(path.get(..n)?))
         .map(|p| (p.line, p.column))
 }
 

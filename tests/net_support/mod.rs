@@ -1,6 +1,7 @@
 //! Tiny targets for the HTTP layer's tests: raw TCP servers that misbehave on purpose, a TLS
 //! server with certificates from a private CA, and a helper that sends one request.
 #![allow(dead_code)] // each test crate uses its own part
+#![allow(clippy::string_slice, clippy::indexing_slicing)] // a wrong cut failing a test is fine
 
 use std::future::Future;
 use std::sync::Arc;

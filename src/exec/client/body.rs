@@ -15,7 +15,7 @@ pub async fn read_capped(
         if chunk.len() > room {
             // Stop reading here: a body that never ends must not hold the run. Dropping the
             // response closes the connection, so nothing unread is left on a pooled one.
-            bytes.extend_from_slice(&chunk[..room]);
+            bytes.extend_from_slice(chunk.get(..room).unwrap_or_default());
             return Ok((bytes, true));
         }
         bytes.extend_from_slice(&chunk);

@@ -156,7 +156,7 @@ pub fn check_change(fields: &Map<String, Value>, faults: &Faults) -> Result<Chan
 
 fn required(absent: &[&str], faults: &Faults) -> ApiError {
     if faults.has(f::MISSING_FIELDS_ONLY_FIRST) {
-        ApiError::required(&absent[..absent.len().min(1)])
+        ApiError::required(absent.get(..1).unwrap_or(absent))
     } else {
         ApiError::required(absent)
     }

@@ -50,23 +50,21 @@ fn fill(template: &str, slots: &[(&str, String)]) -> String {
     let mut out =
         String::with_capacity(template.len() + slots.iter().map(|s| s.1.len()).sum::<usize>());
     let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        let after = &rest[start + 2..];
-        let found = after.find("}}").and_then(|end| {
-            let name = &after[..end];
+    while let Some((before, after)) = rest.split_once("{{") {
+        let found = after.split_once("}}").and_then(|(name, next)| {
             slots
                 .iter()
                 .find(|(n, _)| *n == name)
-                .map(|(_, v)| (v, end))
+                .map(|(_, v)| (v, next))
         });
+        out.push_str(before);
         match found {
-            Some((value, end)) => {
-                out.push_str(&rest[..start]);
+            Some((value, next)) => {
                 out.push_str(value);
-                rest = &after[end + 2..];
+                rest = next;
             }
             None => {
-                out.push_str(&rest[..start + 2]);
+                out.push_str("{{");
                 rest = after;
             }
         }
