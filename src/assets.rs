@@ -79,6 +79,14 @@ impl Tree {
     }
 
     /// Names of the direct subfolders, sorted.
+    /// Why a folder on disk cannot be listed, if it cannot (missing, not a folder, no access).
+    pub fn unreadable(&self) -> Option<std::io::Error> {
+        match self {
+            Tree::Disk(root) => std::fs::read_dir(root).err(),
+            Tree::Embedded { .. } => None,
+        }
+    }
+
     pub fn subdirs(&self) -> Vec<String> {
         let mut out: Vec<String> = match self {
             Tree::Disk(root) => std::fs::read_dir(root)

@@ -182,3 +182,52 @@ fn usage_errors_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("no dialect `nope`"));
 }
+
+/// A report path that cannot be written is found before anything is sent, not after the run.
+#[test]
+fn an_unwritable_report_path_stops_the_run_before_sending() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    fs::write(&file, "x").unwrap();
+    let out = file.join("reports");
+    pwconform()
+        .args(["run", "--embedded", "--dialect", "ocariot", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "error: cannot create directory {}",
+            file.display()
+        )))
+        .stderr(predicate::str::contains("Nothing was sent."))
+        .stderr(predicate::str::contains("passed").not());
+    let html_dir = dir.path().join("dir.html");
+    fs::create_dir(&html_dir).unwrap();
+    pwconform()
+        .args(["run", "--embedded", "--dialect", "ocariot", "--html"])
+        .arg(&html_dir)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "error: cannot write {}: it is a directory\nNothing was sent.",
+            html_dir.display()
+        )));
+}
+
+/// `--specs` at a folder without dialects says so once, not once per case naming a dialect.
+#[test]
+fn a_specs_folder_without_dialects_is_one_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    pwconform()
+        .args(["lint", "--specs"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(format!(
+            "error: {}: no dialect here; expected one folder per dialect holding its \
+             `dialect.yaml` (e.g. `ocariot/dialect.yaml`); is --specs the right folder?\n\
+             1 problem(s) in the input files; nothing was sent. Fix them and run `pwconform lint` \
+             to check.\n",
+            dir.path().display()
+        ));
+}

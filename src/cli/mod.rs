@@ -106,7 +106,8 @@ pub struct RunArgs {
     #[arg(long = "filter", value_name = "TEXT")]
     pub filters: Vec<String>,
     /// Steps in flight at once (steps on the same account always run in order).
-    #[arg(long, default_value_t = 4, value_name = "N")]
+    #[arg(long, default_value_t = 4, value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub jobs: usize,
     /// Boxed: the network flags would make `Run` dwarf the other commands.
     #[command(flatten)]
@@ -176,7 +177,8 @@ pub struct SelftestArgs {
     #[arg(long = "fault", value_name = "NAME")]
     pub faults: Vec<String>,
     /// Fault servers run at once (at most 4).
-    #[arg(long, default_value_t = 2, value_name = "N")]
+    #[arg(long, default_value_t = 2, value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub jobs: usize,
     /// Write the kill matrix as JSON.
     #[arg(long, value_name = "FILE")]

@@ -66,6 +66,17 @@ pub async fn run(args: RunArgs) -> Exit {
         Ok(i) => i,
         Err(e) => return e,
     };
+    let outputs = Outputs {
+        json: args.json.clone(),
+        junit: args.junit.clone(),
+        markdown: args.markdown.clone(),
+        html: args.html.clone(),
+    }
+    .or(args.out.as_deref().map(Outputs::in_dir).unwrap_or_default());
+    if let Err(e) = outputs.check_writable() {
+        eprintln!("error: {e}\nNothing was sent.");
+        return Exit::BadInput;
+    }
 
     let mut jobs = Vec::new();
     if args.embedded {
@@ -233,13 +244,6 @@ pub async fn run(args: RunArgs) -> Exit {
     }
 
     let redactor = redactor_for(&jobs, &secrets);
-    let outputs = Outputs {
-        json: args.json.clone(),
-        junit: args.junit.clone(),
-        markdown: args.markdown.clone(),
-        html: args.html.clone(),
-    }
-    .or(args.out.as_deref().map(Outputs::in_dir).unwrap_or_default());
     let report_error = write_all(&report, &redactor, &outputs).err();
     terminal.finish(&redactor.redact_report(&report));
     if let Some(e) = &report_error {

@@ -52,6 +52,50 @@ impl Outputs {
             html: self.html.or(fallback.html),
         }
     }
+
+    /// Checks, before anything is sent, that every file can be written: its folder can be made
+    /// and the file opened for writing. A run must not send a single request and then lose its
+    /// results to a typo in `--out`. A file this creates to check is removed again.
+    pub fn check_writable(&self) -> Result<(), ReportError> {
+        let paths = [&self.json, &self.junit, &self.markdown, &self.html];
+        let errors: Vec<ReportError> = paths
+            .into_iter()
+            .flatten()
+            .filter_map(|p| check_writable(p).err())
+            .collect();
+        into_result(errors)
+    }
+}
+
+fn check_writable(path: &Path) -> Result<(), ReportError> {
+    create_parent(path)?;
+    if path.is_dir() {
+        return Err(ReportError::Io {
+            action: "write",
+            path: path.to_path_buf(),
+            cause: io::Error::new(io::ErrorKind::IsADirectory, "it is a directory"),
+        });
+    }
+    let existed = path.exists();
+    OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(io_error("write", path))?;
+    if !existed {
+        // Best effort: an empty file left behind is harmless, and the run overwrites it.
+        let _ = fs::remove_file(path);
+    }
+    Ok(())
+}
+
+/// One error as itself, several as one.
+fn into_result(mut errors: Vec<ReportError>) -> Result<(), ReportError> {
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(errors.remove(0)),
+        _ => Err(ReportError::Several(errors)),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -70,8 +114,14 @@ pub enum ReportError {
     Several(Vec<ReportError>),
 }
 
+/// The messages once each: four reports under one bad `--out` fail the same way.
 fn join_errors(errors: &[ReportError]) -> String {
-    let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    let mut lines: Vec<String> = Vec::new();
+    for line in errors.iter().map(ToString::to_string) {
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
     lines.join("; ")
 }
 
@@ -115,11 +165,7 @@ fn write_all_to(
     if let Some(path) = step_summary {
         errors.extend(append_file(path, &markdown::render(&redacted)).err());
     }
-    match errors.len() {
-        0 => Ok(()),
-        1 => Err(errors.remove(0)),
-        _ => Err(ReportError::Several(errors)),
-    }
+    into_result(errors)
 }
 
 /// Writes `contents` to `path`, creating missing parent directories.

@@ -45,6 +45,21 @@ pub fn available_dialects(tree: &Tree) -> Vec<String> {
 
 /// Loads the named dialects, or every available one when `names` is empty.
 pub fn load_dialects(tree: &Tree, names: &[String]) -> Result<Vec<LoadedDialect>, LoadErrors> {
+    if available_dialects(tree).is_empty() {
+        // Said once here, rather than as "unknown dialect" at every case that names one.
+        return Err(LoadError {
+            file: tree.describe(),
+            line: None,
+            column: None,
+            message: match tree.unreadable() {
+                Some(e) => format!("cannot list folder: {e}; is --specs the right folder?"),
+                None => "no dialect here; expected one folder per dialect holding its \
+                         `dialect.yaml` (e.g. `ocariot/dialect.yaml`); is --specs the right folder?"
+                    .into(),
+            },
+        }
+        .into());
+    }
     let names = if names.is_empty() {
         available_dialects(tree)
     } else {
