@@ -164,6 +164,32 @@ impl Target {
 const SECRET_KEYS: &[&str] = &["password", "token"];
 
 /// Reads an accounts file; `${VAR}` is expanded from the environment, an unset variable is an error.
+/// Checks a target's base URL before anything is sent: `http` or `https`, a host, and no query
+/// or fragment (the dialect's paths are appended to it). A path prefix such as
+/// `https://host/api` is fine.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let example =
+        "expected a base URL such as http://localhost:8080 or https://staging.example.org";
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| format!("`{url}` is not a URL ({e}); {example}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!(
+            "`{url}`: the scheme `{}` is not http or https; {example}",
+            parsed.scheme()
+        ));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(format!("`{url}` has no host; {example}"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(format!(
+            "`{url}` has a query or fragment; the dialect's paths are appended to the base URL, \
+             so give the base only"
+        ));
+    }
+    Ok(())
+}
+
 pub fn load_accounts(path: &Path) -> Result<AccountsFile, LoadError> {
     let file = SourceFile::read(path)?;
     let env: HashMap<String, String> = std::env::vars().collect();
@@ -261,7 +287,25 @@ impl AccountsFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rstest::rstest;
     use std::io::Write;
+
+    #[rstest]
+    #[case("http://localhost:8080", None)]
+    #[case("https://staging.example.org/api/", None)]
+    #[case("http://[::1]:9", None)]
+    #[case("localhost:8080", Some("the scheme `localhost` is not http or https"))]
+    #[case("ftp://host", Some("the scheme `ftp` is not http or https"))]
+    #[case("http://", Some("is not a URL (empty host)"))]
+    #[case("staging", Some("is not a URL (relative URL without a base)"))]
+    #[case("http://h/x?y=1", Some("has a query or fragment"))]
+    fn base_urls_are_checked(#[case] url: &str, #[case] problem: Option<&str>) {
+        match (check_base_url(url), problem) {
+            (Ok(()), None) => {}
+            (Err(e), Some(p)) => assert!(e.contains(p), "{e}"),
+            (got, _) => panic!("{url}: {got:?}"),
+        }
+    }
 
     #[test]
     fn expands_environment_and_numbers_accounts() {

@@ -60,6 +60,11 @@ pub async fn restore(args: RestoreArgs) -> Exit {
     let mut left = 0;
     for ((dialect_name, base, username), list) in accounts {
         let base = args.target.clone().unwrap_or(base);
+        if let Err(e) = crate::target::check_base_url(&base) {
+            eprintln!("NOT restored {username} ({dialect_name}): target {e}; pass --target URL");
+            left += 1;
+            continue;
+        }
         let outcome = restore_one(&specs, &dialect_name, &base, &list, &options).await;
         match outcome {
             Ok(how) => {

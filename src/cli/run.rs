@@ -17,7 +17,7 @@ use crate::report::terminal::{TerminalReporter, TerminalStyle};
 use crate::report::{Outputs, write_all};
 use crate::result::{CaseResult, RunMeta, RunReport, Verdict};
 use crate::spec::LoadedDialect;
-use crate::target::{Target, load_accounts};
+use crate::target::{Target, check_base_url, load_accounts};
 
 /// One dialect to run: its spec, where to send, and the server kept alive for it.
 struct Job {
@@ -127,6 +127,10 @@ pub async fn run(args: RunArgs) -> Exit {
             eprintln!("error: no target: pass --target URL or set `base_url` in the accounts file");
             return Exit::BadInput;
         };
+        if let Err(e) = check_base_url(&base) {
+            eprintln!("error: target {e}\nNothing was sent.");
+            return Exit::BadInput;
+        }
         let source = args.accounts.clone().unwrap_or_default();
         let target = file.into_target(&base, &source);
         if !is_loopback(&target.base_url) && !args.allow_writes && !target.allow_writes {
