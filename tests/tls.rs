@@ -13,7 +13,7 @@ mod net_support;
 mod tls_support;
 
 use assert_cmd::Command;
-use net_support::send;
+use net_support::{error_of, send};
 use pwconform::cli::NetArgs;
 use pwconform::exec::HttpOptions;
 use rcgen::ExtendedKeyUsagePurpose;
@@ -36,11 +36,6 @@ fn no_trust() -> HttpOptions {
         retries: 0,
         ..HttpOptions::default()
     }
-}
-
-fn error_of(e: &pwconform::result::Exchange) -> &str {
-    assert!(e.response.is_none(), "unexpected answer: {:?}", e.response);
-    e.error.as_deref().unwrap_or("(no error)")
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 //! Reporters only read [`RunReport`]. Files are rendered from one redacted copy made by
 //! [`write_all`], so a secret cannot reach one format and not another.
 
+mod files;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -12,196 +13,13 @@ pub mod terminal;
 pub(crate) mod testdata;
 mod transcript;
 
+pub(crate) use files::write_file;
+pub use files::{Outputs, ReportError, write_all};
 pub use transcript::render_exchanges;
 
 use std::fmt;
-use std::fs::{self, OpenOptions};
-use std::io::{self, Write as _};
-use std::path::{Path, PathBuf};
 
-use crate::redact::Redactor;
 use crate::result::{CaseResult, RunReport, Totals, Unrestored, totals_of};
-
-/// Where to write each file report; `None` skips that format.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Outputs {
-    pub json: Option<PathBuf>,
-    pub junit: Option<PathBuf>,
-    pub markdown: Option<PathBuf>,
-    pub html: Option<PathBuf>,
-}
-
-impl Outputs {
-    /// Every format in `dir` under its default name (`--out DIR`).
-    pub fn in_dir(dir: &Path) -> Self {
-        Self {
-            json: Some(dir.join("results.json")),
-            junit: Some(dir.join("junit.xml")),
-            markdown: Some(dir.join("summary.md")),
-            html: Some(dir.join("report.html")),
-        }
-    }
-
-    /// These paths, and `fallback`'s for the formats these leave unset: a format's own flag wins
-    /// over `--out`.
-    pub fn or(self, fallback: Outputs) -> Self {
-        Self {
-            json: self.json.or(fallback.json),
-            junit: self.junit.or(fallback.junit),
-            markdown: self.markdown.or(fallback.markdown),
-            html: self.html.or(fallback.html),
-        }
-    }
-
-    /// Checks, before anything is sent, that every file can be written: its folder can be made
-    /// and the file opened for writing. A run must not send a single request and then lose its
-    /// results to a typo in `--out`. A file this creates to check is removed again.
-    pub fn check_writable(&self) -> Result<(), ReportError> {
-        let paths = [&self.json, &self.junit, &self.markdown, &self.html];
-        let errors: Vec<ReportError> = paths
-            .into_iter()
-            .flatten()
-            .filter_map(|p| check_writable(p).err())
-            .collect();
-        into_result(errors)
-    }
-}
-
-fn check_writable(path: &Path) -> Result<(), ReportError> {
-    create_parent(path)?;
-    if path.is_dir() {
-        return Err(ReportError::Io {
-            action: "write",
-            path: path.to_path_buf(),
-            cause: io::Error::new(io::ErrorKind::IsADirectory, "it is a directory"),
-        });
-    }
-    let existed = path.exists();
-    OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(path)
-        .map_err(io_error("write", path))?;
-    if !existed {
-        // Best effort: an empty file left behind is harmless, and the run overwrites it.
-        let _ = fs::remove_file(path);
-    }
-    Ok(())
-}
-
-/// One error as itself, several as one.
-fn into_result(mut errors: Vec<ReportError>) -> Result<(), ReportError> {
-    match errors.len() {
-        0 => Ok(()),
-        1 => Err(errors.remove(0)),
-        _ => Err(ReportError::Several(errors)),
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ReportError {
-    // The cause is part of the message (not a `source`) so it is printed once however the caller
-    // formats the error chain.
-    #[error("cannot {action} {}: {cause}", path.display())]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        cause: io::Error,
-    },
-    #[error("cannot render {}: {message}", path.display())]
-    Render { path: PathBuf, message: String },
-    #[error("{}", join_errors(.0))]
-    Several(Vec<ReportError>),
-}
-
-/// The messages once each: four reports under one bad `--out` fail the same way.
-fn join_errors(errors: &[ReportError]) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    for line in errors.iter().map(ToString::to_string) {
-        if !lines.contains(&line) {
-            lines.push(line);
-        }
-    }
-    lines.join("; ")
-}
-
-/// Redacts `report` once, writes every requested file, and appends the Markdown summary to
-/// `$GITHUB_STEP_SUMMARY` when it is set (GitHub Actions shows that file on the run page).
-///
-/// Every output is attempted even if one fails (a bad JUnit path must not cost the JSON results);
-/// the errors are returned together.
-pub fn write_all(
-    report: &RunReport,
-    redactor: &Redactor,
-    outputs: &Outputs,
-) -> Result<(), ReportError> {
-    let step_summary = std::env::var_os("GITHUB_STEP_SUMMARY")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from);
-    write_all_to(report, redactor, outputs, step_summary.as_deref())
-}
-
-/// [`write_all`] with the step-summary path passed in, so tests need not set the environment.
-fn write_all_to(
-    report: &RunReport,
-    redactor: &Redactor,
-    outputs: &Outputs,
-    step_summary: Option<&Path>,
-) -> Result<(), ReportError> {
-    let redacted = redactor.redact_report(report);
-    let mut errors = Vec::new();
-    if let Some(path) = &outputs.json {
-        errors.extend(json::write(&redacted, path).err());
-    }
-    if let Some(path) = &outputs.junit {
-        errors.extend(junit::write(&redacted, path).err());
-    }
-    if let Some(path) = &outputs.markdown {
-        errors.extend(write_file(path, &markdown::render(&redacted)).err());
-    }
-    if let Some(path) = &outputs.html {
-        errors.extend(html::write(&redacted, path).err());
-    }
-    if let Some(path) = step_summary {
-        errors.extend(append_file(path, &markdown::render(&redacted)).err());
-    }
-    into_result(errors)
-}
-
-/// Writes `contents` to `path`, creating missing parent directories.
-pub(crate) fn write_file(path: &Path, contents: &str) -> Result<(), ReportError> {
-    create_parent(path)?;
-    fs::write(path, contents).map_err(io_error("write", path))
-}
-
-fn append_file(path: &Path, contents: &str) -> Result<(), ReportError> {
-    create_parent(path)?;
-    let mut file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(io_error("open", path))?;
-    // A blank line first so our summary does not run into a previous step's last paragraph.
-    write!(file, "\n{contents}").map_err(io_error("append to", path))
-}
-
-fn create_parent(path: &Path) -> Result<(), ReportError> {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => {
-            fs::create_dir_all(dir).map_err(io_error("create directory", dir))
-        }
-        _ => Ok(()),
-    }
-}
-
-fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> ReportError {
-    let path = path.to_path_buf();
-    move |cause| ReportError::Io {
-        action,
-        path,
-        cause,
-    }
-}
 
 /// Totals per dialect: the run's dialects in their order (even those without cases, so an empty
 /// dialect still shows), then any other dialect in order of first appearance.
@@ -307,79 +125,6 @@ pub fn format_duration(ms: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn outputs(dir: &Path) -> Outputs {
-        Outputs {
-            json: Some(dir.join("a/b/results.json")),
-            junit: Some(dir.join("junit.xml")),
-            markdown: Some(dir.join("md/summary.md")),
-            html: Some(dir.join("report.html")),
-        }
-    }
-
-    fn read(path: &Path) -> String {
-        fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-    }
-
-    #[test]
-    fn writes_every_output_redacted() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = outputs(dir.path());
-        let summary = dir.path().join("step_summary.md");
-        fs::write(&summary, "previous step\n").unwrap();
-        let report = testdata::report();
-        write_all_to(&report, &testdata::redactor(), &out, Some(&summary)).unwrap();
-        for path in [&out.json, &out.junit, &out.markdown, &out.html]
-            .into_iter()
-            .flatten()
-        {
-            let text = read(path);
-            assert!(!text.is_empty(), "{}", path.display());
-            for secret in testdata::SECRETS {
-                assert!(!text.contains(secret), "{secret} in {}", path.display());
-            }
-        }
-        let summary = read(&summary);
-        assert!(summary.starts_with("previous step\n"), "{summary}");
-        assert!(summary.contains("pwconform"), "{summary}");
-    }
-
-    #[test]
-    fn errors_name_the_path_and_others_are_still_written() {
-        let dir = tempfile::tempdir().unwrap();
-        let blocker = dir.path().join("file");
-        fs::write(&blocker, "").unwrap();
-        let out = Outputs {
-            json: Some(dir.path().join("ok.json")),
-            junit: Some(blocker.join("junit.xml")),
-            markdown: None,
-            html: None,
-        };
-        let err = write_all_to(&testdata::report(), &Redactor::new(), &out, None).unwrap_err();
-        let message = err.to_string();
-        assert!(
-            message.contains(&blocker.display().to_string()),
-            "{message}"
-        );
-        assert!(dir.path().join("ok.json").exists());
-    }
-
-    #[test]
-    fn out_dir_gives_default_names_and_own_flags_win() {
-        let own = Outputs {
-            json: Some(PathBuf::from("mine.json")),
-            ..Outputs::default()
-        };
-        let out = own.or(Outputs::in_dir(Path::new("reports")));
-        assert_eq!(out.json, Some(PathBuf::from("mine.json")));
-        assert_eq!(out.junit, Some(PathBuf::from("reports/junit.xml")));
-        assert_eq!(out.markdown, Some(PathBuf::from("reports/summary.md")));
-        assert_eq!(out.html, Some(PathBuf::from("reports/report.html")));
-        assert_eq!(
-            Outputs::default().or(Outputs::default()),
-            Outputs::default()
-        );
-    }
 
     #[test]
     fn dialect_totals_keep_run_order_and_empty_dialects() {

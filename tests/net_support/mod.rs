@@ -6,9 +6,10 @@
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use pwconform::exec::{Http, HttpOptions};
-use pwconform::result::{Exchange, RequestRecord};
+use pwconform::result::{Exchange, RequestRecord, ResponseRecord};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -130,4 +131,24 @@ pub async fn send(base: &str, options: &HttpOptions) -> Exchange {
     let http = Http::new(base, options).unwrap();
     http.send("case", put(http.url("/v1/users/1/password", &[])))
         .await
+}
+
+/// Short timeouts: every stalling target stalls forever, so these bound each test.
+pub fn quick() -> HttpOptions {
+    HttpOptions {
+        timeout: Duration::from_millis(300),
+        connect_timeout: Duration::from_millis(300),
+        retries: 0,
+        ..HttpOptions::default()
+    }
+}
+
+pub fn error_of(e: &Exchange) -> &str {
+    assert!(e.response.is_none(), "unexpected answer: {:?}", e.response);
+    e.error.as_deref().unwrap_or("(no error)")
+}
+
+pub fn answer_of(e: &Exchange) -> &ResponseRecord {
+    assert_eq!(e.error, None);
+    e.response.as_ref().unwrap()
 }
