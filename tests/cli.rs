@@ -18,6 +18,27 @@ fn pwconform() -> Command {
     c
 }
 
+/// `pwconform run` on ocariot at `target` with one admin account whose password is `password`.
+fn run_as_admin(dir: &std::path::Path, password: &str, target: &str) -> Command {
+    let accounts = dir.join("accounts.yaml");
+    fs::write(
+        &accounts,
+        format!("accounts:\n  admin:\n    - {{username: a, password: {password}}}\n"),
+    )
+    .unwrap();
+    let mut c = pwconform();
+    c.args([
+        "run",
+        "--dialect",
+        "ocariot",
+        "--target",
+        target,
+        "--accounts",
+    ])
+    .arg(accounts);
+    c
+}
+
 #[test]
 fn embedded_run_passes_and_writes_reports_without_secrets() {
     let dir = tempfile::tempdir().unwrap();
@@ -125,24 +146,8 @@ fn shipped_cases_and_specs_lint_clean() {
 #[test]
 fn unreachable_target_exits_3() {
     let dir = tempfile::tempdir().unwrap();
-    let accounts = dir.path().join("accounts.yaml");
-    fs::write(
-        &accounts,
-        "accounts:\n  admin:\n    - {username: a, password: secret-pass}\n",
-    )
-    .unwrap();
-    pwconform()
-        .args([
-            "run",
-            "--dialect",
-            "ocariot",
-            "--target",
-            "http://127.0.0.1:9",
-            "--filter",
-            "change-own-password",
-            "--accounts",
-        ])
-        .arg(&accounts)
+    run_as_admin(dir.path(), "secret-pass", "http://127.0.0.1:9")
+        .args(["--filter", "change-own-password"])
         .assert()
         .code(3)
         .stderr(predicate::str::contains("connection refused"))
@@ -152,22 +157,7 @@ fn unreachable_target_exits_3() {
 #[test]
 fn writes_to_a_remote_target_need_consent() {
     let dir = tempfile::tempdir().unwrap();
-    let accounts = dir.path().join("accounts.yaml");
-    fs::write(
-        &accounts,
-        "accounts:\n  admin:\n    - {username: a, password: b}\n",
-    )
-    .unwrap();
-    pwconform()
-        .args([
-            "run",
-            "--dialect",
-            "ocariot",
-            "--target",
-            "https://staging.example.org",
-            "--accounts",
-        ])
-        .arg(&accounts)
+    run_as_admin(dir.path(), "b", "https://staging.example.org")
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--allow-writes"));

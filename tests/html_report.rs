@@ -14,7 +14,7 @@ use std::fs;
 use std::time::Instant;
 
 use pwconform::result::RunReport;
-use report_tools::{dump_dom, run_chromium, run_into};
+use report_tools::{dump_dom, run_chromium, run_into, run_with_one_fault};
 use serde_json::Value;
 
 /// `(verdict, case id)` of each case row in a dumped DOM, ids unescaped.
@@ -55,11 +55,7 @@ fn ids_with(results: &Value, verdict: &str) -> Vec<String> {
 #[test]
 fn chromium_shows_the_report_and_filters_to_failed_cases() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run_into(
-        dir.path(),
-        &["--dialect", "ocariot", "--fault", "accept-empty-passwords"],
-    );
-    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    run_with_one_fault(dir.path());
     let results: Value =
         serde_json::from_str(&fs::read_to_string(dir.path().join("results.json")).unwrap())
             .unwrap();

@@ -6,7 +6,7 @@ use super::{Exit, SourceArgs};
 use crate::assets::Tree;
 use crate::case::{Case, check_against_dialects, load_cases};
 use crate::source::LoadErrors;
-use crate::spec::{LoadedDialect, load_dialects};
+use crate::spec::{LoadedDialect, available_dialects, load_dialects};
 
 pub struct Inputs {
     pub dialects: Vec<Arc<LoadedDialect>>,
@@ -18,19 +18,23 @@ pub struct Inputs {
 pub fn load_inputs(sources: &SourceArgs, names: &[String]) -> Result<Inputs, Exit> {
     let specs = Tree::specs(sources.specs.as_deref());
     let cases_tree = Tree::cases(sources.cases.as_deref());
-    let dialects = load_dialects(&specs, names).map_err(report)?;
+    let mut dialects = load_dialects(&specs, names).map_err(report)?;
+    let run_now = dialects.len();
+    // Names in cases are checked against every dialect, not only those run now: the others are
+    // loaded too (once each), checked with, and then dropped.
+    let others: Vec<String> = available_dialects(&specs)
+        .into_iter()
+        .filter(|n| !names.is_empty() && !names.contains(n))
+        .collect();
+    if !others.is_empty() {
+        dialects.extend(load_dialects(&specs, &others).map_err(report)?);
+    }
     let cases = load_cases(&cases_tree).map_err(report)?;
-    // Names in cases are checked against every dialect, not only those run now.
-    let all = if names.is_empty() {
-        Vec::new()
-    } else {
-        load_dialects(&specs, &[]).map_err(report)?
-    };
-    let check_with = if names.is_empty() { &dialects } else { &all };
-    let problems = check_against_dialects(&cases, check_with);
+    let problems = check_against_dialects(&cases, &dialects);
     if !problems.is_empty() {
         return Err(report(LoadErrors(problems)));
     }
+    dialects.truncate(run_now);
     Ok(Inputs {
         dialects: dialects.into_iter().map(Arc::new).collect(),
         cases,

@@ -141,14 +141,17 @@ async fn execute(
             _ => None,
         }
     };
-    let request = match render_request(
-        env.http,
-        env.dialect,
-        &step.request,
-        &vars,
-        &token,
-        step.auth,
-    ) {
+    let render = |token: &str| {
+        render_request(
+            env.http,
+            env.dialect,
+            &step.request,
+            &vars,
+            token,
+            step.auth,
+        )
+    };
+    let request = match render(&token) {
         Ok(r) => r,
         Err(e) => {
             result.verdict = Verdict::Error;
@@ -178,14 +181,7 @@ async fn execute(
         let relogin = ensure_session(env.http, env.dialect, state, &mut result.exchanges).await;
         if let (Ok(()), Some(token)) = (relogin, state.token.clone()) {
             env.secrets.add(Some(&token));
-            if let Ok(again) = render_request(
-                env.http,
-                env.dialect,
-                &step.request,
-                &vars,
-                &token,
-                step.auth,
-            ) {
+            if let Ok(again) = render(&token) {
                 result.exchanges.push(exchange);
                 exchange = env.http.send("case (after logging in again)", again).await;
             }

@@ -45,7 +45,9 @@ pub fn available_dialects(tree: &Tree) -> Vec<String> {
 
 /// Loads the named dialects, or every available one when `names` is empty.
 pub fn load_dialects(tree: &Tree, names: &[String]) -> Result<Vec<LoadedDialect>, LoadErrors> {
-    if available_dialects(tree).is_empty() {
+    // Listed once: every dialect checks its name and its `extends` against this list.
+    let known = available_dialects(tree);
+    if known.is_empty() {
         // Said once here, rather than as "unknown dialect" at every case that names one.
         return Err(LoadError {
             file: tree.describe(),
@@ -61,14 +63,14 @@ pub fn load_dialects(tree: &Tree, names: &[String]) -> Result<Vec<LoadedDialect>
         .into());
     }
     let names = if names.is_empty() {
-        available_dialects(tree)
+        known.clone()
     } else {
         names.to_vec()
     };
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for name in &names {
-        match load_dialect(tree, name) {
+        match load_known_dialect(tree, name, &known) {
             Ok(d) => out.push(d),
             Err(e) => errors.extend(e.0),
         }
@@ -82,7 +84,15 @@ pub fn load_dialects(tree: &Tree, names: &[String]) -> Result<Vec<LoadedDialect>
 
 /// Loads one dialect with everything it extends.
 pub fn load_dialect(tree: &Tree, name: &str) -> Result<LoadedDialect, LoadErrors> {
-    let known = available_dialects(tree);
+    load_known_dialect(tree, name, &available_dialects(tree))
+}
+
+/// [`load_dialect`] with the folder already listed: `known` are its dialects.
+fn load_known_dialect(
+    tree: &Tree,
+    name: &str,
+    known: &[String],
+) -> Result<LoadedDialect, LoadErrors> {
     if !known.iter().any(|k| k == name) {
         return Err(LoadError {
             file: tree.describe(),
@@ -98,7 +108,7 @@ pub fn load_dialect(tree: &Tree, name: &str) -> Result<LoadedDialect, LoadErrors
     }
     let mut lineage = Vec::new();
     let mut layers = Vec::new();
-    let merged = merged_value(tree, name, &known, &mut lineage, &mut layers)?;
+    let merged = merged_value(tree, name, known, &mut lineage, &mut layers)?;
     let layer_refs: Vec<&Located> = layers.iter().collect();
     let problem_at = |p: &Problem| {
         locate(&layer_refs, p).unwrap_or_else(|| LoadError {

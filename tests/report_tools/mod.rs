@@ -20,6 +20,16 @@ pub fn run_into(dir: &Path, args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("cannot start pwconform: {e}"))
 }
 
+/// The run the report tests read: ocariot with `accept-empty-passwords`, so some cases fail
+/// (exit 1) and the rest pass; every report lands in `dir`.
+pub fn run_with_one_fault(dir: &Path) {
+    let out = run_into(
+        dir,
+        &["--dialect", "ocariot", "--fault", "accept-empty-passwords"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+}
+
 /// The first of `names` found on `PATH`, or a failure saying how to install `package`.
 pub fn require_tool(names: &[&str], package: &str) -> PathBuf {
     let path = env::var_os("PATH").unwrap_or_default();

@@ -17,6 +17,9 @@ use super::*;
 #[case("https://user:pw@127.0.0.2", true)]
 #[case("https://staging.example.org", false)]
 #[case("http://10.0.0.1", false)]
+#[case("http://localhost@staging.example.org", false)]
+#[case("http://127.0.0.1.nip.io", false)]
+#[case("localhost:8080", false)]
 fn loopback(#[case] url: &str, #[case] expected: bool) {
     assert_eq!(is_loopback(url), expected);
 }
