@@ -38,6 +38,10 @@ pub struct Dialect {
     /// outcomes it cannot produce (`forbidden`...). Cases needing them are skipped with the reason.
     #[serde(default)]
     pub not_applicable: IndexMap<String, String>,
+    /// Account trait -> what sets such an account apart, for the traits cases `require` on this
+    /// API (accounts file `traits:`); `pwconform init` explains them with these texts.
+    #[serde(default)]
+    pub account_traits: IndexMap<String, String>,
 }
 
 impl Dialect {
