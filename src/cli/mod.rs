@@ -2,6 +2,7 @@
 //! target and assertion problems apart (see [`Exit`]).
 
 mod baseline;
+mod coverage;
 mod lint;
 mod net_args;
 mod plan;
@@ -70,6 +71,20 @@ pub enum Command {
     Selftest(SelftestArgs),
     /// Write a baseline of known deviations from a run's results.json.
     Baseline(BaselineArgs),
+    /// List every rule of each dialect with the cases that exercise it; exits 1 if one has none.
+    Coverage(CoverageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Dialect(s) to list (default: all).
+    #[arg(long = "dialect", value_name = "NAME")]
+    pub dialects: Vec<String>,
+    /// The table as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Where cases and specs come from.
@@ -273,6 +288,7 @@ pub fn main() -> ExitCode {
             Command::Restore(args) => restore::restore(args).await,
             Command::Selftest(args) => selftest::selftest(&args).await,
             Command::Baseline(args) => baseline::baseline(&args),
+            Command::Coverage(args) => coverage::coverage(&args),
         }
     });
     exit.into()
