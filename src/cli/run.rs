@@ -17,7 +17,7 @@ use crate::report::terminal::{TerminalReporter, TerminalStyle};
 use crate::report::{Outputs, write_all};
 use crate::result::{CaseResult, RunMeta, RunReport, Verdict};
 use crate::spec::LoadedDialect;
-use crate::target::{Target, check_base_url, load_accounts};
+use crate::target::{Target, check_accounts, check_base_url, known_traits, load_accounts};
 
 /// One dialect to run: its spec, where to send, and the server kept alive for it.
 struct Job {
@@ -129,6 +129,23 @@ pub async fn run(args: RunArgs) -> Exit {
         };
         if let Err(e) = check_base_url(&base) {
             eprintln!("error: target {e}\nNothing was sent.");
+            return Exit::BadInput;
+        }
+        // A mistyped role or trait would only show as skipped cases at the end: refuse it now.
+        let mut problems: Vec<String> = Vec::new();
+        for d in &inputs.dialects {
+            for e in check_accounts(&file, d, &known_traits(d, &inputs.cases)) {
+                let line = e.to_string();
+                if !problems.contains(&line) {
+                    problems.push(line);
+                }
+            }
+        }
+        if !problems.is_empty() {
+            for p in &problems {
+                eprintln!("error: {p}");
+            }
+            eprintln!("Nothing was sent. `pwconform lint --accounts FILE` checks the file alone.");
             return Exit::BadInput;
         }
         let source = args.accounts.clone().unwrap_or_default();
