@@ -184,6 +184,8 @@ mod tests {
             duration_ms: 0,
             doc: None,
             subject: Default::default(),
+            file: None,
+            line: None,
         }
     }
 

@@ -66,6 +66,12 @@ pub struct CaseResult {
     /// What the case is about, from the plan (results of older versions have none).
     #[serde(default)]
     pub subject: CaseSubject,
+    /// The case file the case is defined in, as named in messages (`cases/auth.yaml`,
+    /// `(embedded)/cases/auth.yaml`), and the line of its `id:`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
 }
 
 /// What a case is about, carried from the plan so reports need not guess it from ids.

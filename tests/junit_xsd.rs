@@ -89,6 +89,8 @@ fn case(id: &str, verdict: Verdict, body: &str) -> CaseResult {
         duration_ms: 5,
         doc: Some("https://example.org/doc#x".into()),
         subject: Default::default(),
+        file: Some("(embedded)/cases/wrong, \"types\" <&>.yaml".into()),
+        line: Some(12),
     }
 }
 

@@ -71,6 +71,8 @@ fn case(dialect: &str, id: &str, theme: &str, verdict: Verdict) -> CaseResult {
         duration_ms: 120,
         doc: None,
         subject: Default::default(),
+        file: Some(format!("(embedded)/cases/{theme}.yaml")),
+        line: Some(7),
     }
 }
 
