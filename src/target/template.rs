@@ -227,6 +227,25 @@ mod tests {
     }
 
     #[test]
+    fn every_shipped_dialect_gets_a_template_that_is_a_valid_accounts_file() {
+        let cases = load_cases(&Tree::cases(None)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        for name in crate::spec::available_dialects(&Tree::specs(None)) {
+            let d = load_dialect(&Tree::specs(None), &name).unwrap();
+            let text = accounts_template(&d, &cases);
+            let path = dir.path().join(format!("{name}.yaml"));
+            std::fs::write(&path, &text).unwrap();
+            let (file, _) = crate::target::lint_accounts(&path).unwrap();
+            assert_eq!(file.dialect.as_deref(), Some(name.as_str()));
+            let known = crate::target::known_traits(&d, &cases);
+            assert!(check_accounts(&file, &d, &known).is_empty(), "{name}");
+            for role in d.spec.roles.keys() {
+                assert!(text.contains(&format!("\n  # {role}: ")), "{name}: {role}");
+            }
+        }
+    }
+
+    #[test]
     fn variable_names_are_shell_names() {
         assert_eq!(variable_prefix("super_admin", Some(1), &[]), "SUPER_ADMIN2");
         let t = ["password-history".to_owned()];
