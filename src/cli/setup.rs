@@ -1,5 +1,6 @@
 //! Loading what every command needs: dialects and cases, with errors printed once.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::{Exit, SourceArgs};
@@ -16,8 +17,8 @@ pub struct Inputs {
 /// Loads the named dialects (all when empty) and every case; prints every problem and returns
 /// exit code 2 if there is one.
 pub fn load_inputs(sources: &SourceArgs, names: &[String]) -> Result<Inputs, Exit> {
-    let specs = Tree::specs(sources.specs.as_deref());
-    let cases_tree = Tree::cases(sources.cases.as_deref());
+    let specs = specs_tree(&sources.specs);
+    let cases_tree = Tree::cases_layered(&with_env("PWCONFORM_CASES", &sources.cases));
     let mut dialects = load_dialects(&specs, names).map_err(report)?;
     let run_now = dialects.len();
     // Names in cases are checked against every dialect, not only those run now: the others are
@@ -50,4 +51,19 @@ fn report(e: LoadErrors) -> Exit {
         e.0.len()
     );
     Exit::BadInput
+}
+
+/// The built-in specs with PWCONFORM_SPECS's folders and then `--specs` ones over them.
+pub fn specs_tree(cli: &[PathBuf]) -> Tree {
+    Tree::specs_layered(&with_env("PWCONFORM_SPECS", cli))
+}
+
+/// The folders of the path list in `var` (`:`-separated, `;` on Windows), then `cli`'s.
+fn with_env(var: &str, cli: &[PathBuf]) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os(var)
+        .map(|v| std::env::split_paths(&v).collect())
+        .unwrap_or_default();
+    dirs.retain(|d| !d.as_os_str().is_empty());
+    dirs.extend(cli.iter().cloned());
+    dirs
 }
