@@ -183,6 +183,8 @@ mod tests {
             change_expected: false,
             duration_ms: 0,
             doc: None,
+            file: None,
+            line: None,
         }
     }
 

@@ -60,6 +60,12 @@ pub struct CaseResult {
     pub duration_ms: u64,
     /// Documentation of the contract this case checks.
     pub doc: Option<String>,
+    /// The case file the case is defined in, as named in messages (`cases/auth.yaml`,
+    /// `(embedded)/cases/auth.yaml`), and the line of its `id:`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

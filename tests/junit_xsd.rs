@@ -92,6 +92,8 @@ fn case(id: &str, verdict: Verdict, body: &str) -> CaseResult {
         change_expected: false,
         duration_ms: 5,
         doc: Some("https://example.org/doc#x".into()),
+        file: Some("(embedded)/cases/wrong, \"types\" <&>.yaml".into()),
+        line: Some(12),
     }
 }
 

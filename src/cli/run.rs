@@ -68,6 +68,7 @@ fn config(args: RunArgs) -> Result<(RunConfig, bool), String> {
         step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
             .filter(|v| !v.is_empty())
             .map(std::path::PathBuf::from),
+        github_annotations: crate::report::github::enabled(),
         ..RunConfig::default()
     };
     Ok((run, args.verbose))

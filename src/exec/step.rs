@@ -60,6 +60,8 @@ pub fn new_result(step: &Step) -> CaseResult {
         change_expected: false,
         duration_ms: 0,
         doc: step.expect.doc.clone(),
+        file: Some(step.file.clone()),
+        line: step.line,
     }
 }
 

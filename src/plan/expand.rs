@@ -263,6 +263,7 @@ fn build_step(
         title: d.title.clone(),
         theme: case.theme.clone(),
         file: case.file.name.clone(),
+        line: Some(d.id.referenced.line()).filter(|l| *l > 0),
         tags: d.tags.clone(),
         actor: who.actor,
         target: who.target.clone(),

@@ -70,6 +70,8 @@ pub struct Step {
     pub theme: String,
     /// The case file's name as shown in messages.
     pub file: String,
+    /// The line of the case's `id:` in that file (JUnit `line`, GitHub annotations).
+    pub line: Option<u64>,
     pub tags: Vec<String>,
     /// Index into `Target::accounts`; `None` only in skipped steps.
     pub actor: Option<usize>,

@@ -79,12 +79,15 @@ impl Redactor {
             change_expected: _,
             duration_ms: _,
             doc,
+            file,
+            line: _,
         } = case;
         self.redact_all([dialect, id, title, theme, expected_outcome]);
         tags.iter_mut()
             .chain(reasons.iter_mut())
             .chain(changed_account.iter_mut())
             .chain(doc.iter_mut())
+            .chain(file.iter_mut())
             .for_each(|s| self.redact_in_place(s));
         checks.iter_mut().for_each(|c| self.redact_check(c));
         exchanges.iter_mut().for_each(|e| self.redact_exchange(e));

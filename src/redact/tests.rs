@@ -172,6 +172,7 @@ fn every_string_field_is_redacted() {
     for case in &mut report.cases {
         case.changed_account = Some(String::new());
         case.doc = Some(String::new());
+        case.file = Some(String::new());
         for e in &mut case.exchanges {
             e.error = Some(String::new());
             e.request.body = Some(String::new());

@@ -4,6 +4,7 @@
 //! [`write_all`], so a secret cannot reach one format and not another.
 
 mod files;
+pub mod github;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -42,6 +43,13 @@ pub fn dialect_totals(report: &RunReport) -> Vec<(String, Totals)> {
 /// `dialect/case-id`, the name a case has in every report.
 pub fn case_name(case: &CaseResult) -> String {
     format!("{}/{}", case.dialect, case.id)
+}
+
+/// Where the case is defined, as a path from the repository root (`cases/auth.yaml`: the embedded
+/// copies are the repository's files), and the line of its `id:`.
+pub fn case_source(case: &CaseResult) -> Option<(&str, Option<u64>)> {
+    let file = case.file.as_deref()?;
+    Some((file.strip_prefix("(embedded)/").unwrap_or(file), case.line))
 }
 
 /// The one-line reason shown for a case that did not pass; falls back to the first failed check

@@ -70,6 +70,8 @@ fn case(dialect: &str, id: &str, theme: &str, verdict: Verdict) -> CaseResult {
         change_expected: false,
         duration_ms: 120,
         doc: None,
+        file: Some(format!("(embedded)/cases/{theme}.yaml")),
+        line: Some(7),
     }
 }
 

@@ -9,7 +9,7 @@ use crate::exec::is_loopback;
 use crate::plan::{Plan, Step, build_plan};
 use crate::reference::{self, RunningServer};
 use crate::spec::LoadedDialect;
-use crate::target::{AccountsFile, Target, check_base_url};
+use crate::target::{AccountsFile, Target, check_accounts, check_base_url, known_traits};
 
 use super::inputs::Inputs;
 
@@ -76,6 +76,22 @@ pub fn target_jobs(
     };
     check_base_url(&base)
         .map_err(|e| RunError::BadInput(format!("target {e}\nNothing was sent.")))?;
+    // A mistyped role or trait would only show as skipped cases at the end: refuse it now.
+    let mut problems: Vec<String> = Vec::new();
+    for d in &inputs.dialects {
+        for e in check_accounts(&file, d, &known_traits(d, &inputs.cases)) {
+            let line = e.to_string();
+            if !problems.contains(&line) {
+                problems.push(line);
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(RunError::BadInput(format!(
+            "{}\nNothing was sent. `pwconform lint --accounts FILE` checks the file alone.",
+            problems.join("\nerror: ")
+        )));
+    }
     let source = config.accounts.clone().unwrap_or_default();
     let target = file.into_target(&base, &source);
     if !is_loopback(&target.base_url) && !config.allow_writes && !target.allow_writes {

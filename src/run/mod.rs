@@ -66,6 +66,8 @@ pub struct RunConfig {
     pub loaded: Option<Arc<Inputs>>,
     /// A file the Markdown summary is appended to as well (`$GITHUB_STEP_SUMMARY` in the CLI).
     pub step_summary: Option<PathBuf>,
+    /// Print GitHub Actions `::error` annotations for failing cases and unrestored accounts.
+    pub github_annotations: bool,
 }
 
 impl Default for RunConfig {
@@ -89,6 +91,7 @@ impl Default for RunConfig {
             stop: Arc::new(AtomicBool::new(false)),
             loaded: None,
             step_summary: None,
+            github_annotations: false,
         }
     }
 }
@@ -264,6 +267,9 @@ pub async fn run(config: &RunConfig, reporter: &dyn Reporter) -> Result<RunOutco
         .redact_run_notes(&mut report.unrestored, &mut report.notes);
     let report_error =
         write_redacted(&report, &config.outputs, config.step_summary.as_deref()).err();
+    if config.github_annotations {
+        crate::report::github::print(&report, config.outputs.stdout_taken());
+    }
     reporter.on_event(&RunEvent::Finished {
         report: &report,
         interrupted,

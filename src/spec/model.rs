@@ -31,6 +31,10 @@ pub struct Dialect {
     /// How a user forced to reset their password at next login is brought back (OpenSpecimen).
     #[serde(default)]
     pub reset: Option<ResetFlow>,
+    /// Account trait -> what sets such an account apart, for the traits cases `require` on this
+    /// API (accounts file `traits:`); `pwconform init` explains them with these texts.
+    #[serde(default)]
+    pub account_traits: IndexMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
