@@ -183,6 +183,7 @@ mod tests {
             change_expected: false,
             duration_ms: 0,
             doc: None,
+            subject: Default::default(),
             file: None,
             line: None,
         }

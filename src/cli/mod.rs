@@ -2,6 +2,7 @@
 //! target and assertion problems apart (see [`Exit`]).
 
 mod baseline;
+mod coverage;
 mod init;
 mod lint;
 mod lint_accounts;
@@ -78,6 +79,8 @@ pub enum Command {
     Selftest(SelftestArgs),
     /// Write a baseline of known deviations from a run's results.json.
     Baseline(BaselineArgs),
+    /// List every rule of each dialect with the cases that exercise it; exits 1 if one has none.
+    Coverage(CoverageArgs),
     /// Print a shell completion script (see README: shell completions).
     Completions(CompletionsArgs),
     /// Print the man page (roff) of pwconform and its commands.
@@ -116,6 +119,18 @@ pub struct LintArgs {
 pub struct CompletionsArgs {
     /// The shell to complete for.
     pub shell: Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Dialect(s) to list (default: all).
+    #[arg(long = "dialect", value_name = "NAME")]
+    pub dialects: Vec<String>,
+    /// The table as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Where cases and specs come from.
@@ -325,6 +340,7 @@ pub fn main() -> ExitCode {
             Command::Restore(args) => restore::restore(args).await,
             Command::Selftest(args) => selftest::selftest(&args).await,
             Command::Baseline(args) => baseline::baseline(&args),
+            Command::Coverage(args) => coverage::coverage(&args),
             Command::Completions(args) => shell::completions(args.shell),
             Command::Man => shell::man(),
         }

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::session::{AccountState, LoginResult, login};
 use super::step::StepEnv;
-use crate::result::{CaseResult, CheckResult};
+use crate::result::{CaseResult, CheckKind, CheckResult};
 
 /// The restore after an own change is sent with the session that made the change: the contract
 /// says it stays valid, so a 401 there is a failure of the case.
@@ -22,14 +22,12 @@ pub(super) fn check_session_survived(
     if first == Some(401) {
         let line = "session after the change: expected the session that changed its own password to stay valid, got 401";
         result.reasons.push(line.to_string());
-        result.checks.push(CheckResult {
-            name: "session after the change".into(),
-            passed: false,
-            expected: "still valid".into(),
-            actual: "401".into(),
-            details: Vec::new(),
-            schema_fragment: None,
-        });
+        result.checks.push(CheckResult::new(
+            CheckKind::SessionAfterChange,
+            false,
+            "still valid",
+            "401",
+        ));
     }
 }
 
@@ -46,15 +44,11 @@ pub(super) async fn prove_change(
     let Some(Value::String(new)) = sent else {
         return;
     };
-    let mut check = |name: &str, passed: bool, expected: &str, actual: String| {
-        result.checks.push(CheckResult {
-            name: name.into(),
-            passed,
-            expected: expected.into(),
-            actual: actual.clone(),
-            details: Vec::new(),
-            schema_fragment: None,
-        });
+    let mut check = |kind: CheckKind, passed: bool, expected: &str, actual: String| {
+        let name = kind.label();
+        result
+            .checks
+            .push(CheckResult::new(kind, passed, expected, actual.clone()));
         if !passed {
             result
                 .reasons
@@ -70,7 +64,7 @@ pub(super) async fn prove_change(
         && let Some(status) = probe_session(env, &old_token, &mut result.exchanges).await
     {
         check(
-            "target's earlier session after the change",
+            CheckKind::TargetSessionEnded,
             status == 401,
             "ended (401)",
             status.to_string(),
@@ -85,7 +79,7 @@ pub(super) async fn prove_change(
                 state.token = Some(token);
             }
             check(
-                "login with the new password",
+                CheckKind::NewPasswordLogin,
                 true,
                 "accepted",
                 "accepted".into(),
@@ -98,7 +92,7 @@ pub(super) async fn prove_change(
                 .is_some_and(|r| r.forced_after_change_by_other);
             if forced && !own {
                 check(
-                    "forced reset after another user's change",
+                    CheckKind::ForcedReset,
                     false,
                     "the next login demands a password reset",
                     "a normal session".into(),
@@ -109,14 +103,14 @@ pub(super) async fn prove_change(
             state.reset_token = Some(reset_token);
             state.token = None;
             check(
-                "login with the new password",
+                CheckKind::NewPasswordLogin,
                 true,
                 "accepted",
                 "accepted, reset demanded".into(),
             );
         }
         LoginResult::Rejected(e) | LoginResult::Failed(e) => {
-            check("login with the new password", false, "accepted", e);
+            check(CheckKind::NewPasswordLogin, false, "accepted", e);
         }
     }
     state.password = Some(new.clone());
@@ -137,7 +131,7 @@ pub(super) async fn prove_change(
     .await
     {
         LoginResult::Rejected(_) => check(
-            "login with the old password",
+            CheckKind::OldPasswordLogin,
             true,
             "rejected",
             "rejected".into(),
@@ -145,7 +139,7 @@ pub(super) async fn prove_change(
         LoginResult::Session { token, .. } => {
             env.secrets.add(Some(&token));
             check(
-                "login with the old password",
+                CheckKind::OldPasswordLogin,
                 false,
                 "rejected",
                 "accepted: the password did not change".into(),
@@ -153,13 +147,13 @@ pub(super) async fn prove_change(
         }
         LoginResult::MustReset { .. } => {
             check(
-                "login with the old password",
+                CheckKind::OldPasswordLogin,
                 false,
                 "rejected",
                 "accepted (reset demanded)".into(),
             );
         }
-        LoginResult::Failed(e) => check("login with the old password", false, "rejected", e),
+        LoginResult::Failed(e) => check(CheckKind::OldPasswordLogin, false, "rejected", e),
     }
 }
 

@@ -60,6 +60,7 @@ pub fn new_result(step: &Step) -> CaseResult {
         change_expected: false,
         duration_ms: 0,
         doc: step.expect.doc.clone(),
+        subject: step.subject.clone(),
         file: Some(step.file.clone()),
         line: step.line,
     }

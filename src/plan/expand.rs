@@ -8,6 +8,8 @@ use super::expect::{Subject, kind_of, resolve_expectation};
 use super::placement::{place_fields, valid_fields};
 use super::{AuthMode, BodyPlan, RequestTemplate, Step, TargetUser};
 use crate::case::{Case, Expect};
+use crate::coverage::rule;
+use crate::result::CaseSubject;
 use crate::spec::{LoadedDialect, Location};
 use crate::target::Target;
 
@@ -165,7 +167,7 @@ pub fn expand_case(case: &Case, dialect: &LoadedDialect, target: &Target) -> Vec
                 if let Some((f, v)) = variant {
                     id.push_str(&format!("[{f}={}]", value_label(v)));
                 }
-                steps.push(build_step(case, dialect, &who, variant.as_ref(), id));
+                steps.push(build_step(case, dialect, role, &who, variant.as_ref(), id));
             }
         }
     }
@@ -175,6 +177,7 @@ pub fn expand_case(case: &Case, dialect: &LoadedDialect, target: &Target) -> Vec
 fn build_step(
     case: &Case,
     dialect: &LoadedDialect,
+    role: &str,
     who: &Who,
     variant: Option<&(String, Value)>,
     id: String,
@@ -238,6 +241,7 @@ fn build_step(
             fields: Vec::new(),
             headers: Vec::new(),
             doc: None,
+            refinement: None,
         }
     });
     let auth = match d.auth.as_ref().map(|a| a.value.as_str()) {
@@ -250,6 +254,10 @@ fn build_step(
         None => Some(cp.content_type.clone()),
         Some("none") => None,
         Some(ct) => Some(ct.to_string()),
+    };
+    let case_subject = CaseSubject {
+        fields: subject.fields.clone(),
+        rules: rules_exercised(&expect, base_outcome(case), role, &subject, auth),
     };
     let mut accounts: Vec<usize> = who.actor.into_iter().collect();
     if let TargetUser::Account(t) = who.target {
@@ -283,6 +291,40 @@ fn build_step(
             .map(|p| p.key.clone()),
         skip,
         accounts,
+        subject: case_subject,
+    }
+}
+
+/// The dialect rules a step exercises: its outcome, the refinement that applied, and, when it
+/// sends a valid credential, the role entry (own or others) its actor plays.
+fn rules_exercised(
+    expect: &super::Expectation,
+    base: Option<&str>,
+    role: &str,
+    subject: &Subject,
+    auth: AuthMode,
+) -> Vec<String> {
+    let mut rules = Vec::new();
+    if expect.outcome != "explicit" {
+        rules.push(rule::outcome(&expect.outcome));
+        if let Some(i) = expect.refinement {
+            rules.push(rule::refinement(&expect.outcome, i));
+        }
+    } else if let Some(name) = base {
+        // A dialect's explicit response stands for the outcome the case names in `expect`.
+        rules.push(rule::outcome(name));
+    }
+    if auth == AuthMode::Valid {
+        rules.push(rule::role(role, subject.target == "self"));
+    }
+    rules
+}
+
+/// The abstract outcome the case names in `expect`, whatever a dialect overrides.
+fn base_outcome(case: &Case) -> Option<&str> {
+    match &case.def.expect.value {
+        Expect::Outcome(n) => Some(n.as_str()),
+        Expect::Explicit(_) => None,
     }
 }
 

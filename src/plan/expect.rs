@@ -23,6 +23,8 @@ pub struct Expectation {
     pub fields: Vec<(String, Value)>,
     pub headers: Vec<(String, String)>,
     pub doc: Option<String>,
+    /// Index of the outcome's `when:` refinement that applied, if one did.
+    pub refinement: Option<usize>,
 }
 
 impl Expectation {
@@ -50,7 +52,8 @@ pub fn resolve_expectation(
     subject: &Subject,
 ) -> Result<Expectation, String> {
     let mut merged = outcome.clone();
-    if let Some(r) = outcome.when.iter().find(|r| matches(r, subject)) {
+    let refinement = outcome.when.iter().position(|r| matches(r, subject));
+    if let Some(r) = refinement.and_then(|i| outcome.when.get(i)) {
         overlay(&mut merged, &r.then);
     }
     let key = |abstract_name: &String| {
@@ -112,6 +115,7 @@ pub fn resolve_expectation(
         fields,
         headers: merged.headers.into_iter().collect(),
         doc: merged.doc,
+        refinement,
     })
 }
 

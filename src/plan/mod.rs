@@ -85,6 +85,8 @@ pub struct Step {
     pub skip: Option<String>,
     /// Accounts this step may act on or change, sorted: they are locked while it runs.
     pub accounts: Vec<usize>,
+    /// What the step is about: its fields and the dialect rules it exercises.
+    pub subject: crate::result::CaseSubject,
 }
 
 impl Step {

@@ -105,7 +105,7 @@ fn case_status(case: &CaseResult) -> TestCaseStatus {
     });
     // The first failed check names the kind of violation, which CI UIs show next to the message.
     if let Some(check) = case.checks.iter().find(|c| !c.passed) {
-        status.set_type(check.name.as_str());
+        status.set_type(check.label());
     }
     let description = describe(case);
     if !description.is_empty() {
@@ -128,7 +128,7 @@ fn describe(case: &CaseResult) -> String {
 
 fn describe_check(check: &CheckResult) -> Vec<String> {
     let mut lines = vec![
-        format!("check {} failed", check.name),
+        format!("check {} failed", check.label()),
         format!("  expected: {}", check.expected),
         format!("  actual:   {}", check.actual),
     ];

@@ -61,7 +61,9 @@ pub fn first_reason(case: &CaseResult) -> String {
     match case.checks.iter().find(|c| !c.passed) {
         Some(check) => format!(
             "{}: expected {}, got {}",
-            check.name, check.expected, check.actual
+            check.label(),
+            check.expected,
+            check.actual
         ),
         None => "no reason recorded".to_owned(),
     }
