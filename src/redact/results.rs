@@ -81,6 +81,7 @@ impl Redactor {
             doc,
             file,
             line: _,
+            subject,
         } = case;
         self.redact_all([dialect, id, title, theme, expected_outcome]);
         tags.iter_mut()
@@ -88,6 +89,8 @@ impl Redactor {
             .chain(changed_account.iter_mut())
             .chain(doc.iter_mut())
             .chain(file.iter_mut())
+            .chain(subject.fields.iter_mut())
+            .chain(subject.rules.iter_mut())
             .for_each(|s| self.redact_in_place(s));
         checks.iter_mut().for_each(|c| self.redact_check(c));
         exchanges.iter_mut().for_each(|e| self.redact_exchange(e));
@@ -95,14 +98,16 @@ impl Redactor {
 
     fn redact_check(&self, check: &mut CheckResult) {
         let CheckResult {
-            name,
+            kind: _,
+            at,
             passed: _,
             expected,
             actual,
             details,
             schema_fragment,
         } = check;
-        self.redact_all([name, expected, actual]);
+        self.redact_all([expected, actual]);
+        at.iter_mut().for_each(|a| self.redact_in_place(a));
         details.iter_mut().for_each(|d| self.redact_in_place(d));
         if let Some(v) = schema_fragment {
             self.redact_value(v);

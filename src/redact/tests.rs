@@ -173,12 +173,15 @@ fn every_string_field_is_redacted() {
         case.changed_account = Some(String::new());
         case.doc = Some(String::new());
         case.file = Some(String::new());
+        case.subject.fields = vec![String::new()];
+        case.subject.rules = vec![String::new()];
         for e in &mut case.exchanges {
             e.error = Some(String::new());
             e.request.body = Some(String::new());
         }
         for c in &mut case.checks {
             c.schema_fragment = Some(json!({"k": ""}));
+            c.at = Some(String::new());
         }
     }
     for u in &mut report.unrestored {
