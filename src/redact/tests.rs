@@ -163,7 +163,11 @@ fn every_string_field_is_redacted() {
         match v {
             Value::String(s) => *s = format!("a {SECRET} b"),
             Value::Array(items) => items.iter_mut().for_each(fill),
-            Value::Object(map) => map.values_mut().for_each(fill),
+            // Enum tags are not text: they must still deserialise.
+            Value::Object(map) => map
+                .iter_mut()
+                .filter(|(k, _)| !["verdict", "kind"].contains(&k.as_str()))
+                .for_each(|(_, v)| fill(v)),
             _ => {}
         }
     }
@@ -189,15 +193,6 @@ fn every_string_field_is_redacted() {
     }
     let mut value = serde_json::to_value(&report).unwrap();
     fill(&mut value);
-    // The verdict is an enum tag: put it back so the value deserialises.
-    for (case, original) in value["cases"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .zip(&report.cases)
-    {
-        case["verdict"] = serde_json::to_value(original.verdict).unwrap();
-    }
     let filled: RunReport = serde_json::from_value(value).unwrap();
     let redacted = with_secret(SECRET).redact_report(&filled);
     let text = serde_json::to_string(&redacted).unwrap();
