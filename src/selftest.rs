@@ -117,6 +117,8 @@ async fn run_with(
         faults: faults.to_vec(),
         options: options.clone(),
         loaded: Some(inputs.clone()),
+        // A case that does not apply to the dialect is no test of its server.
+        applicable_only: true,
         ..RunConfig::default()
     };
     Ok(run(&config, &Silent).await?.report)

@@ -44,7 +44,7 @@ pub async fn embedded_jobs(config: &RunConfig, inputs: &Inputs) -> Result<Vec<Jo
             .filter(|f| known(d, f))
             .cloned()
             .collect();
-        let keep = |s: &Step| keep_step(s, &config.filters);
+        let keep = |s: &Step| keep_step(s, config);
         let job = prepare(d, &inputs.cases, &faults, &keep)
             .await
             .map_err(|e| RunError::BadInput(e.to_string()))?;
@@ -106,7 +106,7 @@ pub fn target_jobs(
         .iter()
         .map(|d| {
             let mut plan = build_plan(&inputs.cases, d, &target);
-            plan.steps.retain(|s| keep_step(s, &config.filters));
+            plan.steps.retain(|s| keep_step(s, config));
             Job {
                 dialect: d.clone(),
                 target: target.clone(),
@@ -118,6 +118,8 @@ pub fn target_jobs(
 }
 
 /// `--filter`: a step is kept when its id contains any of the texts (all when none is given).
-fn keep_step(step: &Step, filters: &[String]) -> bool {
-    filters.is_empty() || filters.iter().any(|f| step.id.contains(f.as_str()))
+fn keep_step(step: &Step, config: &RunConfig) -> bool {
+    let filters = &config.filters;
+    (filters.is_empty() || filters.iter().any(|f| step.id.contains(f.as_str())))
+        && !(config.applicable_only && step.not_applicable.is_some())
 }

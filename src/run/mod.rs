@@ -48,6 +48,9 @@ pub struct RunConfig {
     pub accounts: Option<PathBuf>,
     /// Only cases whose id contains one of these texts.
     pub filters: Vec<String>,
+    /// Leave out the cases that do not apply to a dialect instead of reporting them as skipped
+    /// (selftest: they test no server).
+    pub applicable_only: bool,
     pub options: RunOptions,
     /// Consent to change passwords on a target that is not this machine.
     pub allow_writes: bool,
@@ -81,6 +84,7 @@ impl Default for RunConfig {
             target: None,
             accounts: None,
             filters: Vec::new(),
+            applicable_only: false,
             options: RunOptions::default(),
             allow_writes: false,
             baseline: None,
@@ -168,10 +172,18 @@ pub async fn run(config: &RunConfig, reporter: &dyn Reporter) -> Result<RunOutco
     }
     let inputs = match &config.loaded {
         Some(loaded) => loaded.clone(),
-        None => Arc::new(
-            load_inputs(config.specs.as_deref(), config.cases.as_deref(), &names)
-                .map_err(RunError::Load)?,
-        ),
+        None => {
+            let mut inputs = load_inputs(config.specs.as_deref(), config.cases.as_deref(), &names)
+                .map_err(RunError::Load)?;
+            // `--embedded` alone: every dialect that has a reference server (djoser and
+            // user-written dialects have none; naming one with --dialect is an error below).
+            if config.embedded && names.is_empty() {
+                inputs
+                    .dialects
+                    .retain(|d| crate::reference::DIALECTS.contains(&d.name()));
+            }
+            Arc::new(inputs)
+        }
     };
     config
         .outputs
@@ -182,6 +194,11 @@ pub async fn run(config: &RunConfig, reporter: &dyn Reporter) -> Result<RunOutco
     } else {
         jobs::target_jobs(config, &inputs, accounts_file)?
     };
+    for job in &jobs {
+        if let Some(e) = crate::plan::missing_ids(&job.plan, &job.dialect, &job.target) {
+            return Err(RunError::BadInput(format!("{e}\nNothing was sent.")));
+        }
+    }
     // The journal protects real accounts; an embedded server's accounts die with this process.
     let journal = if config.embedded {
         None
