@@ -62,10 +62,17 @@ pub async fn run(args: RunArgs) -> Exit {
         );
         return Exit::BadInput;
     }
-    let inputs = match load_inputs(&args.sources, &names) {
+    let mut inputs = match load_inputs(&args.sources, &names) {
         Ok(i) => i,
         Err(e) => return e,
     };
+    // `--embedded` alone: every dialect that has a reference server (djoser and user-written
+    // dialects have none; naming one with --dialect is an error below).
+    if args.embedded && names.is_empty() {
+        inputs
+            .dialects
+            .retain(|d| reference::DIALECTS.contains(&d.name()));
+    }
     let outputs = Outputs {
         json: args.json.clone(),
         junit: args.junit.clone(),
@@ -169,6 +176,12 @@ pub async fn run(args: RunArgs) -> Exit {
         }
     }
 
+    for job in &jobs {
+        if let Some(e) = crate::plan::missing_ids(&job.plan, &job.dialect, &job.target) {
+            eprintln!("error: {e}\nNothing was sent.");
+            return Exit::BadInput;
+        }
+    }
     let total: usize = jobs.iter().map(|j| j.plan.steps.len()).sum();
     let secrets = Secrets::default();
     let http = match args.net.to_options() {

@@ -88,7 +88,7 @@ async fn execute(
     held: &mut Held<'_>,
     result: &mut CaseResult,
 ) -> Option<Unrestored> {
-    if let Some(why) = &step.skip {
+    if let Some(why) = step.skipped() {
         result.verdict = Verdict::Skip;
         result.reasons.push(why.clone());
         return None;
