@@ -74,7 +74,7 @@ async fn floor(accounts: &Path, n: usize) -> Duration {
     let file = load_accounts(accounts).unwrap();
     let base = file.base_url.clone().unwrap();
     let entry = file.accounts.values().flatten().next().unwrap();
-    let inputs = load_inputs(None, None, &["ocariot".to_owned()]).unwrap();
+    let inputs = load_inputs(&[], &[], &["ocariot".to_owned()]).unwrap();
     let dialect = &inputs.dialects[0];
     let http = Http::new(&base, &Default::default()).unwrap();
     let (user, password) = (
@@ -117,7 +117,7 @@ async fn main() {
         let cases = dir.path().join(format!("cases-{n}"));
         write_cases(&cases, n);
         let config = RunConfig {
-            cases: Some(cases),
+            cases: vec![cases],
             accounts: Some(accounts.clone()),
             filters: vec!["bench".to_owned()],
             journal: dir.path().join(format!("journal-{n}.jsonl")),
