@@ -119,7 +119,10 @@ async fn main() {
         let config = RunConfig {
             cases: vec![cases],
             accounts: Some(accounts.clone()),
-            filters: vec!["bench".to_owned()],
+            selection: pwconform::plan::Selection {
+                filters: vec!["bench".to_owned()],
+                ..Default::default()
+            },
             journal: dir.path().join(format!("journal-{n}.jsonl")),
             options: RunOptions::default(),
             ..RunConfig::default()

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::result::{RunReport, Verdict};
+use crate::result::{CaseResult, RunReport, Verdict};
 use crate::source::{LoadError, Pos, PosMap, SourceFile};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -89,51 +89,67 @@ fn is_date(s: &str) -> bool {
 
 /// Applies `baseline` to the verdicts of `report`; `today` is `YYYY-MM-DD`.
 pub fn apply(report: &mut RunReport, baseline: &Baseline, source: &str, today: &str) {
-    let mut matched = vec![false; baseline.known.len()];
     for case in &mut report.cases {
-        let Some((i, entry)) = baseline
-            .known
-            .iter()
-            .enumerate()
-            .find(|(_, k)| k.dialect == case.dialect && k.case == case.id)
-        else {
-            continue;
-        };
-        if let Some(m) = matched.get_mut(i) {
-            *m = true;
-        }
-        let expired = entry.expires.as_deref().is_some_and(|d| d <= today);
-        match case.verdict {
-            Verdict::Fail | Verdict::Error if expired => case.reasons.push(format!(
-                "the baseline entry excusing this case expired on {} ({})",
-                entry.expires.as_deref().unwrap_or_default(),
-                entry.reason
-            )),
-            Verdict::Fail | Verdict::Error => {
-                case.verdict = Verdict::Known;
-                case.reasons
-                    .insert(0, format!("known deviation (baseline): {}", entry.reason));
-            }
-            Verdict::Pass => {
-                case.verdict = Verdict::Fail;
-                case.reasons.push(format!(
-                    "stale baseline entry: listed in {source} as a known deviation ({}), but it \
-                     now passes; remove the entry",
-                    entry.reason
-                ));
-            }
-            Verdict::Skip | Verdict::Known => {}
-        }
+        apply_to_case(case, baseline, source, today);
     }
-    let ran: Vec<&str> = report.meta.dialects.iter().map(String::as_str).collect();
-    for (k, m) in baseline.known.iter().zip(matched) {
-        if !m && ran.contains(&k.dialect.as_str()) {
-            report.notes.push(format!(
-                "baseline entry {}/{} matches no case of this run",
-                k.dialect, k.case
+    let notes = unmatched_notes(report, baseline);
+    report.notes.extend(notes);
+}
+
+/// Applies `baseline` to one finished case, so that every reporter (the terminal as the case
+/// finishes, the files at the end) sees the same verdict. Not idempotent: call it once per case.
+pub fn apply_to_case(case: &mut CaseResult, baseline: &Baseline, source: &str, today: &str) {
+    let Some(entry) = baseline
+        .known
+        .iter()
+        .find(|k| k.dialect == case.dialect && k.case == case.id)
+    else {
+        return;
+    };
+    let expired = entry.expires.as_deref().is_some_and(|d| d <= today);
+    match case.verdict {
+        Verdict::Fail | Verdict::Error if expired => case.reasons.push(format!(
+            "the baseline entry excusing this case expired on {} ({})",
+            entry.expires.as_deref().unwrap_or_default(),
+            entry.reason
+        )),
+        Verdict::Fail | Verdict::Error => {
+            case.verdict = Verdict::Known;
+            case.reasons
+                .insert(0, format!("known deviation (baseline): {}", entry.reason));
+        }
+        Verdict::Pass => {
+            case.verdict = Verdict::Fail;
+            case.reasons.push(format!(
+                "stale baseline entry: listed in {source} as a known deviation ({}), but it \
+                 now passes; remove the entry",
+                entry.reason
             ));
         }
+        Verdict::Skip | Verdict::Known => {}
     }
+}
+
+/// A note for each entry of a dialect that ran which names no case of the run.
+pub fn unmatched_notes(report: &RunReport, baseline: &Baseline) -> Vec<String> {
+    let ran: Vec<&str> = report.meta.dialects.iter().map(String::as_str).collect();
+    baseline
+        .known
+        .iter()
+        .filter(|k| ran.contains(&k.dialect.as_str()))
+        .filter(|k| {
+            !report
+                .cases
+                .iter()
+                .any(|c| c.dialect == k.dialect && c.id == k.case)
+        })
+        .map(|k| {
+            format!(
+                "baseline entry {}/{} matches no case of this run",
+                k.dialect, k.case
+            )
+        })
+        .collect()
 }
 
 /// A baseline listing every case of `report` that did not pass.

@@ -176,9 +176,8 @@ pub struct RunArgs {
     /// With --embedded: switch on a bug in the reference server (repeatable).
     #[arg(long = "fault", value_name = "NAME", requires = "embedded")]
     pub faults: Vec<String>,
-    /// Only cases whose id contains this text (repeatable; any may match).
-    #[arg(long = "filter", value_name = "TEXT")]
-    pub filters: Vec<String>,
+    #[command(flatten)]
+    pub select: SelectArgs,
     /// Steps in flight at once (steps on the same account always run in order).
     #[arg(long, default_value_t = 4, value_name = "N",
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
@@ -246,6 +245,34 @@ pub struct NewDialectArgs {
     pub force: bool,
 }
 
+/// Which cases to run or plan; each kind narrows, texts of one kind are alternatives.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SelectArgs {
+    /// Only cases whose id contains this text (repeatable; any may match).
+    #[arg(long = "filter", value_name = "TEXT")]
+    pub filters: Vec<String>,
+    /// Leave out cases whose id contains this text (repeatable; wins over --filter).
+    #[arg(long = "exclude", value_name = "TEXT")]
+    pub excludes: Vec<String>,
+    /// Only cases with this tag (repeatable; any may match).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only cases of this theme, i.e. case-file name without `.yaml` (repeatable; any may match).
+    #[arg(long = "theme", value_name = "THEME")]
+    pub themes: Vec<String>,
+}
+
+impl SelectArgs {
+    pub fn selection(&self) -> crate::plan::Selection {
+        crate::plan::Selection {
+            filters: self.filters.clone(),
+            excludes: self.excludes.clone(),
+            tags: self.tags.clone(),
+            themes: self.themes.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct BaselineArgs {
     /// A run's JSON results (`run --json FILE`).
@@ -294,9 +321,8 @@ pub struct PlanArgs {
     /// Base URL shown in the requests.
     #[arg(long, value_name = "URL")]
     pub target: Option<String>,
-    /// Only steps whose id contains this text (repeatable).
-    #[arg(long = "filter", value_name = "TEXT")]
-    pub filters: Vec<String>,
+    #[command(flatten)]
+    pub select: SelectArgs,
     /// One JSON object per step instead of text.
     #[arg(long)]
     pub json: bool,

@@ -31,9 +31,8 @@ pub fn plan(args: &PlanArgs) -> Exit {
             .clone()
             .unwrap_or_else(|| Target::stand_in(d, &all_traits(&inputs.cases)));
         let plan = build_plan(&inputs.cases, d, &target);
-        for step in plan.steps.iter().filter(|s| {
-            args.filters.is_empty() || args.filters.iter().any(|f| s.id.contains(f.as_str()))
-        }) {
+        let selection = args.select.selection();
+        for step in plan.steps.iter().filter(|s| selection.keeps_step(s)) {
             count += 1;
             if args.json {
                 match serde_json::to_string(step) {

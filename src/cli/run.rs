@@ -53,7 +53,7 @@ fn config(args: RunArgs) -> Result<(RunConfig, bool), String> {
         faults: args.faults,
         target: args.target,
         accounts: args.accounts,
-        filters: args.filters,
+        selection: args.select.selection(),
         options: RunOptions {
             jobs: args.jobs,
             http: args.net.to_options()?,

@@ -7,6 +7,7 @@
 mod expand;
 mod expect;
 mod placement;
+mod select;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -14,6 +15,7 @@ use serde_json::Value;
 pub use expand::expand_case;
 pub use expect::{Expectation, Subject, kind_of, raw_kind, resolve_expectation};
 pub use placement::valid_change;
+pub use select::Selection;
 
 use crate::case::Case;
 use crate::spec::LoadedDialect;

@@ -117,9 +117,7 @@ pub fn target_jobs(
         .collect())
 }
 
-/// `--filter`: a step is kept when its id contains any of the texts (all when none is given).
+/// `--filter`, `--exclude`, `--tag`, `--theme`; and, for selftest, only the steps that apply.
 fn keep_step(step: &Step, config: &RunConfig) -> bool {
-    let filters = &config.filters;
-    (filters.is_empty() || filters.iter().any(|f| step.id.contains(f.as_str())))
-        && !(config.applicable_only && step.not_applicable.is_some())
+    config.selection.keeps_step(step) && !(config.applicable_only && step.not_applicable.is_some())
 }

@@ -19,16 +19,17 @@ use std::time::Instant;
 pub use events::{Fanout, Reporter, RunEvent, Silent};
 pub use inputs::{Inputs, load_inputs};
 
-use crate::baseline::{apply as apply_baseline, load_baseline, today};
+use crate::baseline::{load_baseline, today, unmatched_notes};
 use crate::exec::journal::Journal;
 use crate::exec::{RunContext, RunOptions, run_plan};
+use crate::plan::Selection;
 use crate::redact::SecretBook;
 use crate::report::{Outputs, ReportError, write_redacted};
 use crate::result::{RunMeta, RunReport, Verdict};
 use crate::source::LoadErrors;
 use crate::target::load_accounts;
 use jobs::Job;
-use observe::Live;
+use observe::{KnownDeviations, Live};
 
 /// Everything a run needs to know, as plain data.
 #[derive(Debug, Clone)]
@@ -46,8 +47,8 @@ pub struct RunConfig {
     /// Base URL (wins over the accounts file's).
     pub target: Option<String>,
     pub accounts: Option<PathBuf>,
-    /// Only cases whose id contains one of these texts.
-    pub filters: Vec<String>,
+    /// Which steps to run (`--filter`, `--exclude`, `--tag`, `--theme`).
+    pub selection: Selection,
     /// Leave out the cases that do not apply to a dialect instead of reporting them as skipped
     /// (selftest: they test no server).
     pub applicable_only: bool,
@@ -83,7 +84,7 @@ impl Default for RunConfig {
             faults: Vec::new(),
             target: None,
             accounts: None,
-            filters: Vec::new(),
+            selection: Selection::default(),
             applicable_only: false,
             options: RunOptions::default(),
             allow_writes: false,
@@ -237,6 +238,14 @@ pub async fn run(config: &RunConfig, reporter: &dyn Reporter) -> Result<RunOutco
     let observer = Live {
         book: &book,
         reporter,
+        baseline: baseline
+            .as_ref()
+            .zip(config.baseline.as_ref())
+            .map(|(b, path)| KnownDeviations {
+                baseline: b,
+                source: path.display().to_string(),
+                today: today(),
+            }),
     };
     let send = send_all(
         &jobs,
@@ -275,8 +284,11 @@ pub async fn run(config: &RunConfig, reporter: &dyn Reporter) -> Result<RunOutco
         ));
     }
     report.meta.duration_ms = started.elapsed().as_millis() as u64;
-    if let (Some(b), Some(path)) = (&baseline, &config.baseline) {
-        apply_baseline(&mut report, b, &path.display().to_string(), &today());
+    if let Some(b) = &baseline {
+        // Each case's verdict was settled as it finished (`Live`); what is left is the entries
+        // that named no case.
+        let notes = unmatched_notes(&report, b);
+        report.notes.extend(notes);
     }
     // Cases were redacted as they finished; what is not one case's is redacted now, with every
     // secret the run met.
