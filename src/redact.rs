@@ -272,6 +272,7 @@ impl Redactor {
                     username: r(&u.username),
                     reason: r(&u.reason),
                     journal: u.journal.as_deref().map(r),
+                    manual: u.manual.as_deref().map(r),
                 })
                 .collect(),
             notes: report

@@ -25,7 +25,7 @@ pub struct AccountsFile {
     pub accounts: IndexMap<String, Vec<AccountEntry>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccountEntry {
     #[serde(default)]

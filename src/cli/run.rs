@@ -228,6 +228,14 @@ pub async fn run(args: RunArgs) -> Exit {
         report.notes.extend(run.notes);
     }
     watcher.abort();
+    for job in &jobs {
+        report.notes.extend(super::accounts::missing_roles_note(
+            &job.dialect,
+            &job.target,
+            &job.plan,
+            args.fail_on_skip,
+        ));
+    }
     let interrupted = stop.load(Ordering::SeqCst);
     if interrupted {
         report
@@ -253,7 +261,8 @@ pub async fn run(args: RunArgs) -> Exit {
     if let Some(e) = &report_error {
         eprintln!("error: {e}");
     }
-    exit_code(&report, report_error.is_some() || interrupted)
+    let skipped = args.fail_on_skip && report.cases.iter().any(|c| c.verdict == Verdict::Skip);
+    exit_code(&report, report_error.is_some() || interrupted || skipped)
 }
 
 /// Ctrl-C or SIGTERM: stop sending new cases; cases in flight finish and restore what they changed.
