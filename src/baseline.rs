@@ -183,6 +183,9 @@ mod tests {
             change_expected: false,
             duration_ms: 0,
             doc: None,
+            subject: Default::default(),
+            file: None,
+            line: None,
         }
     }
 

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::plan::Expectation;
-use crate::result::{CheckResult, ResponseRecord};
+use crate::result::{CheckKind, CheckResult, ResponseRecord};
 use crate::spec::BodyKind;
 use crate::spec::CompiledSchema;
 
@@ -18,34 +18,31 @@ pub fn check_response(expect: &Expectation, resp: &ResponseRecord) -> Vec<CheckR
     }
     for (name, want) in &expect.headers {
         let got = resp.header(name);
-        out.push(CheckResult {
-            name: format!("header {name}"),
-            passed: got == Some(want.as_str()),
-            expected: want.clone(),
-            actual: got.map_or_else(|| "(absent)".into(), str::to_string),
-            details: Vec::new(),
-            schema_fragment: None,
-        });
+        out.push(
+            CheckResult::new(
+                CheckKind::Header,
+                got == Some(want.as_str()),
+                want.clone(),
+                got.map_or_else(|| "(absent)".into(), str::to_string),
+            )
+            .at(name.clone()),
+        );
     }
     match expect.body {
         BodyKind::Any => {}
-        BodyKind::Empty => out.push(CheckResult {
-            name: "body".into(),
-            passed: resp.body.is_empty(),
-            expected: "no body".into(),
-            actual: describe_body(&resp.body),
-            details: Vec::new(),
-            schema_fragment: None,
-        }),
+        BodyKind::Empty => out.push(CheckResult::new(
+            CheckKind::Body,
+            resp.body.is_empty(),
+            "no body",
+            describe_body(&resp.body),
+        )),
         BodyKind::Json => match serde_json::from_str::<Value>(&resp.body) {
-            Err(e) => out.push(CheckResult {
-                name: "body".into(),
-                passed: false,
-                expected: "a JSON body".into(),
-                actual: format!("{} ({e})", describe_body(&resp.body)),
-                details: Vec::new(),
-                schema_fragment: None,
-            }),
+            Err(e) => out.push(CheckResult::new(
+                CheckKind::Body,
+                false,
+                "a JSON body",
+                format!("{} ({e})", describe_body(&resp.body)),
+            )),
             Ok(json) => {
                 if let Some(schema) = &expect.compiled {
                     out.push(check_schema(schema, &json));
@@ -61,14 +58,12 @@ pub fn check_response(expect: &Expectation, resp: &ResponseRecord) -> Vec<CheckR
 
 fn check_status(expect: &Expectation, got: u16) -> CheckResult {
     let want: Vec<String> = expect.status.iter().map(u16::to_string).collect();
-    CheckResult {
-        name: "status".into(),
-        passed: expect.status.contains(&got),
-        expected: want.join(" or "),
-        actual: got.to_string(),
-        details: Vec::new(),
-        schema_fragment: None,
-    }
+    CheckResult::new(
+        CheckKind::Status,
+        expect.status.contains(&got),
+        want.join(" or "),
+        got.to_string(),
+    )
 }
 
 /// Compares media types without parameters (`application/json; charset=utf-8` is JSON).
@@ -80,14 +75,12 @@ fn check_content_type(want: &str, got: Option<&str>) -> CheckResult {
             .trim()
             .to_ascii_lowercase()
     };
-    CheckResult {
-        name: "content-type".into(),
-        passed: got.is_some_and(|g| essence(g) == essence(want)),
-        expected: want.to_string(),
-        actual: got.map_or_else(|| "(absent)".into(), str::to_string),
-        details: Vec::new(),
-        schema_fragment: None,
-    }
+    CheckResult::new(
+        CheckKind::ContentType,
+        got.is_some_and(|g| essence(g) == essence(want)),
+        want,
+        got.map_or_else(|| "(absent)".into(), str::to_string),
+    )
 }
 
 fn check_schema(schema: &CompiledSchema, json: &Value) -> CheckResult {
@@ -113,30 +106,30 @@ fn check_schema(schema: &CompiledSchema, json: &Value) -> CheckResult {
             fragments.insert(format!("{file}#{parent}"), fragment.clone());
         }
     }
-    CheckResult {
-        name: "schema".into(),
-        passed: details.is_empty(),
-        expected: format!("body valid against {file}"),
-        actual: if details.is_empty() {
+    let mut check = CheckResult::new(
+        CheckKind::Schema,
+        details.is_empty(),
+        format!("body valid against {file}"),
+        if details.is_empty() {
             "valid".into()
         } else {
             format!("{} schema error(s)", details.len())
         },
-        details,
-        schema_fragment: (!fragments.is_empty()).then_some(Value::Object(fragments)),
-    }
+    );
+    check.details = details;
+    check.schema_fragment = (!fragments.is_empty()).then_some(Value::Object(fragments));
+    check
 }
 
 fn check_field(pointer: &str, want: &Value, json: &Value) -> CheckResult {
     let got = json.pointer(pointer);
-    CheckResult {
-        name: format!("field {}", if pointer.is_empty() { "/" } else { pointer }),
-        passed: got == Some(want),
-        expected: want.to_string(),
-        actual: got.map_or_else(|| "(absent)".into(), Value::to_string),
-        details: Vec::new(),
-        schema_fragment: None,
-    }
+    CheckResult::new(
+        CheckKind::Field,
+        got == Some(want),
+        want.to_string(),
+        got.map_or_else(|| "(absent)".into(), Value::to_string),
+    )
+    .at(if pointer.is_empty() { "/" } else { pointer })
 }
 
 fn describe_body(body: &str) -> String {
@@ -154,7 +147,7 @@ pub fn reasons(checks: &[CheckResult]) -> Vec<String> {
         .iter()
         .filter(|c| !c.passed)
         .map(|c| {
-            let mut line = format!("{}: expected {}, got {}", c.name, c.expected, c.actual);
+            let mut line = format!("{}: expected {}, got {}", c.label(), c.expected, c.actual);
             for d in &c.details {
                 line.push_str("; ");
                 line.push_str(d);
@@ -193,6 +186,7 @@ mod tests {
             )],
             headers: Vec::new(),
             doc: None,
+            refinement: None,
         }
     }
 
@@ -227,7 +221,7 @@ mod tests {
     fn schema_errors_carry_the_rule_they_break() {
         let resp = response(400, "application/json", r#"{"code":"400"}"#);
         let checks = check_response(&expectation(), &resp);
-        let schema = checks.iter().find(|c| c.name == "schema").unwrap();
+        let schema = checks.iter().find(|c| c.kind == CheckKind::Schema).unwrap();
         assert_eq!(
             schema.schema_fragment,
             Some(json!({
@@ -240,7 +234,7 @@ mod tests {
                 }
             }))
         );
-        let status = checks.iter().find(|c| c.name == "status").unwrap();
+        let status = checks.iter().find(|c| c.kind == CheckKind::Status).unwrap();
         assert_eq!(status.schema_fragment, None);
     }
 

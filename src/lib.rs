@@ -10,6 +10,7 @@ pub mod case;
 pub mod check;
 pub mod cli;
 pub mod clock;
+pub mod coverage;
 pub mod embedded;
 pub mod exec;
 pub mod plan;

@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod checks;
+pub use checks::{CheckKind, CheckResult};
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunReport {
     pub meta: RunMeta,
@@ -62,6 +65,15 @@ pub struct CaseResult {
     pub duration_ms: u64,
     /// Documentation of the contract this case checks.
     pub doc: Option<String>,
+    /// What the case is about, from the plan (results of older versions have none).
+    #[serde(default)]
+    pub subject: CaseSubject,
+    /// The case file the case is defined in, as named in messages (`cases/auth.yaml`,
+    /// `(embedded)/cases/auth.yaml`), and the line of its `id:`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
 }
 
 /// An account a case changed, and how it was put back.
@@ -101,20 +113,17 @@ impl std::fmt::Display for RestoredBy {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CheckResult {
-    /// `status`, `content-type`, `body`, `schema`, `field /code`, `header X`, `password-changed`...
-    pub name: String,
-    pub passed: bool,
-    pub expected: String,
-    pub actual: String,
-    /// Extra lines, e.g. one per JSON Schema error.
-    pub details: Vec<String>,
-    /// For a failed `schema` check: `"file#/pointer"` -> the part of the schema each error comes
-    /// from (the object holding the failing keyword), so a report can show the rule next to the
-    /// error without the spec files at hand.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema_fragment: Option<serde_json::Value>,
+/// What a case is about, carried from the plan so reports need not guess it from ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSubject {
+    /// Abstract fields the case varies (`old_password`...), in the dialect's order; empty when it
+    /// is about no field (a token, a role, the body as a whole).
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// The dialect rules the case exercises, by rule id (see `crate::coverage`): the outcome, the
+    /// `when:` refinement that applied, the role entry.
+    #[serde(default)]
+    pub rules: Vec<String>,
 }
 
 /// One HTTP request and what came back.

@@ -12,6 +12,14 @@ use serde_json::Value;
 use crate::reference::SeedAccount;
 use crate::source::{LoadError, PosMap, SourceFile};
 
+mod check;
+mod needs;
+mod template;
+
+pub use check::{check_accounts, known_traits, lint_accounts, variables_in};
+pub use needs::{AccountNeed, RoleNeeds, account_needs};
+pub use template::{accounts_template, variable_prefix};
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccountsFile {
@@ -23,6 +31,9 @@ pub struct AccountsFile {
     pub allow_writes: bool,
     /// Role -> accounts of that role, in the order cases use them.
     pub accounts: IndexMap<String, Vec<AccountEntry>>,
+    /// The text it was read from, so later checks (against a dialect) can point at a line.
+    #[serde(skip)]
+    pub source: Option<SourceFile>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -216,10 +227,17 @@ fn without_userinfo(url: &str) -> String {
 }
 
 pub fn load_accounts(path: &Path) -> Result<AccountsFile, LoadError> {
+    load_accounts_with(path, std::env::vars().collect())
+}
+
+/// [`load_accounts`] with the variables `${VAR}` is expanded from.
+pub(crate) fn load_accounts_with(
+    path: &Path,
+    env: HashMap<String, String>,
+) -> Result<AccountsFile, LoadError> {
     let file = SourceFile::read(path)?;
-    let env: HashMap<String, String> = std::env::vars().collect();
     let options = serde_saphyr::Options::default().with_properties(env);
-    let parsed: AccountsFile = file.parse_yaml_with(options, SECRET_KEYS)?;
+    let mut parsed: AccountsFile = file.parse_yaml_with(options, SECRET_KEYS)?;
     // Positions come from the text as written (`${VAR}` unexpanded).
     let positions = PosMap::parse(&file.text);
     for (role, list) in &parsed.accounts {
@@ -280,6 +298,7 @@ pub fn load_accounts(path: &Path) -> Result<AccountsFile, LoadError> {
             }
         }
     }
+    parsed.source = Some(file);
     Ok(parsed)
 }
 

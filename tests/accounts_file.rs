@@ -1,6 +1,7 @@
-//! The accounts file against the dialect: a misspelt role or trait stops the run before anything
-//! is sent; roles the file lacks are named once with the cases they skip; `--fail-on-skip` makes
-//! any skip fail the run; a skip says exactly what is missing.
+//! The accounts file against the run: roles the file lacks are named once with the cases they
+//! skip; `--fail-on-skip` makes any skip fail the run; a skip says exactly what is missing. (A
+//! misspelt role or trait is refused before anything is sent: `target::check_accounts`, tested in
+//! tests/bad_inputs.rs.)
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -12,7 +13,6 @@
 mod common;
 
 use assert_cmd::Command;
-use predicates::prelude::*;
 use pwconform::plan::build_plan;
 use pwconform::target::Target;
 
@@ -22,37 +22,6 @@ fn pwconform(dir: &std::path::Path) -> Command {
         .env("NO_COLOR", "1")
         .env_remove("GITHUB_STEP_SUMMARY");
     c
-}
-
-#[test]
-fn a_misspelt_role_or_trait_is_an_error_with_its_position() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("accounts.yaml"),
-        "dialect: ocariot\naccounts:\n  educatr:\n    - {username: e, password: p}\n  admin:\n    - username: a\n      password: p\n      traits: [password-histroy]\n",
-    )
-    .unwrap();
-    // Port 9 answers nothing: had anything been sent, the run would say so and exit 3.
-    pwconform(dir.path())
-        .args([
-            "run",
-            "--target",
-            "http://127.0.0.1:9",
-            "--accounts",
-            "accounts.yaml",
-        ])
-        .assert()
-        .code(2)
-        .stderr(
-            predicate::str::contains("accounts.yaml:3:3")
-                .and(predicate::str::contains(
-                    "unknown role `educatr` (did you mean `educator`?)",
-                ))
-                .and(predicate::str::contains("unknown trait `password-histroy`"))
-                .and(predicate::str::contains("did you mean `password-history`?"))
-                .and(predicate::str::contains("Nothing was sent."))
-                .and(predicate::str::contains("connection refused").not()),
-        );
 }
 
 /// Roles without an account are named once in the summary with the cases they skip; the run

@@ -63,12 +63,8 @@ fn case(id: &str, verdict: Verdict, body: &str) -> CaseResult {
             vec![format!("status: expected 400, got 500 ({id})")]
         },
         checks: vec![CheckResult {
-            name: "status".into(),
-            passed: verdict == Verdict::Pass,
-            expected: "400".into(),
-            actual: "500".into(),
             details: vec!["]]> <![CDATA[ x".into()],
-            schema_fragment: None,
+            ..CheckResult::new(CheckKind::Status, verdict == Verdict::Pass, "400", "500")
         }],
         exchanges: vec![Exchange {
             purpose: "case".into(),
@@ -92,6 +88,9 @@ fn case(id: &str, verdict: Verdict, body: &str) -> CaseResult {
         change_expected: false,
         duration_ms: 5,
         doc: Some("https://example.org/doc#x".into()),
+        subject: Default::default(),
+        file: Some("(embedded)/cases/wrong, \"types\" <&>.yaml".into()),
+        line: Some(12),
     }
 }
 

@@ -41,5 +41,9 @@ async fn every_fault_is_caught_and_the_faithful_server_is_clean(
             .find(|f| f.fault == name)
             .is_some_and(|f| f.restored_by.keys().any(|by| *by != RestoredBy::Itself))
     };
-    assert!(beyond("accept-empty-new-password"), "{}", render_matrix(&result));
+    assert!(
+        beyond("accept-empty-new-password"),
+        "{}",
+        render_matrix(&result)
+    );
 }

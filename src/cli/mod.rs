@@ -3,7 +3,10 @@
 
 mod accounts;
 mod baseline;
+mod coverage;
+mod init;
 mod lint;
+mod lint_accounts;
 mod net_args;
 mod plan;
 mod restore;
@@ -11,11 +14,13 @@ mod run;
 mod selftest;
 mod serve;
 mod setup;
+mod shell;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use clap_complete::Shell;
 
 pub use net_args::NetArgs;
 
@@ -59,8 +64,12 @@ pub struct Cli {
 pub enum Command {
     /// Run the cases against a target (or an embedded reference server with --embedded).
     Run(Box<RunArgs>),
-    /// Check case files and dialect specs without sending anything.
-    Lint(SourceArgs),
+    /// Write a commented accounts file for a dialect: every role, how many accounts each wants
+    /// and why, `${VAR}` placeholders for the credentials.
+    Init(InitArgs),
+    /// Check case files and dialect specs, or with --accounts an accounts file, without sending
+    /// anything.
+    Lint(LintArgs),
     /// Print every request a run would send, in order, without sending anything.
     Plan(PlanArgs),
     /// Start a dialect's reference server and print its accounts.
@@ -71,6 +80,58 @@ pub enum Command {
     Selftest(SelftestArgs),
     /// Write a baseline of known deviations from a run's results.json.
     Baseline(BaselineArgs),
+    /// List every rule of each dialect with the cases that exercise it; exits 1 if one has none.
+    Coverage(CoverageArgs),
+    /// Print a shell completion script (see README: shell completions).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of pwconform and its commands.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// The API's dialect (`specs/NAME/`).
+    #[arg(long, value_name = "NAME")]
+    pub dialect: String,
+    /// Write the template here instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite FILE if it exists (it may hold filled-in accounts).
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Check this accounts file against its dialect: roles, traits, credentials, base URL, and
+    /// which cases it leaves skipped. `${VAR}` that are not set are named, not errors.
+    #[arg(long, value_name = "FILE")]
+    pub accounts: Option<PathBuf>,
+    /// With --accounts: the dialect to check against (default: the file's `dialect:`).
+    #[arg(long, value_name = "NAME", requires = "accounts")]
+    pub dialect: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    pub shell: Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    /// Dialect(s) to list (default: all).
+    #[arg(long = "dialect", value_name = "NAME")]
+    pub dialects: Vec<String>,
+    /// The table as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Where cases and specs come from.
@@ -272,12 +333,21 @@ pub fn main() -> ExitCode {
     let exit = runtime.block_on(async {
         match cli.command {
             Command::Run(args) => run::run(*args).await,
-            Command::Lint(args) => lint::lint(&args),
+            Command::Init(args) => init::init(&args),
+            Command::Lint(args) => match &args.accounts {
+                Some(path) => {
+                    lint_accounts::lint_accounts(&args.sources, path, args.dialect.as_deref())
+                }
+                None => lint::lint(&args.sources),
+            },
             Command::Plan(args) => plan::plan(&args),
             Command::Serve(args) => serve::serve(args).await,
             Command::Restore(args) => restore::restore(args).await,
             Command::Selftest(args) => selftest::selftest(&args).await,
             Command::Baseline(args) => baseline::baseline(&args),
+            Command::Coverage(args) => coverage::coverage(&args),
+            Command::Completions(args) => shell::completions(args.shell),
+            Command::Man => shell::man(),
         }
     });
     exit.into()

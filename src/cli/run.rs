@@ -17,7 +17,7 @@ use crate::report::terminal::{TerminalReporter, TerminalStyle};
 use crate::report::{Outputs, write_all};
 use crate::result::{CaseResult, RunMeta, RunReport, Verdict};
 use crate::spec::LoadedDialect;
-use crate::target::{Target, check_base_url, load_accounts};
+use crate::target::{Target, check_accounts, check_base_url, known_traits, load_accounts};
 
 /// One dialect to run: its spec, where to send, and the server kept alive for it.
 struct Job {
@@ -62,10 +62,17 @@ pub async fn run(args: RunArgs) -> Exit {
         );
         return Exit::BadInput;
     }
-    let inputs = match load_inputs(&args.sources, &names) {
+    let mut inputs = match load_inputs(&args.sources, &names) {
         Ok(i) => i,
         Err(e) => return e,
     };
+    // `--embedded` alone: every dialect that has a reference server (djoser and user-written
+    // dialects have none; naming one with --dialect is an error below).
+    if args.embedded && names.is_empty() {
+        inputs
+            .dialects
+            .retain(|d| reference::DIALECTS.contains(&d.name()));
+    }
     let outputs = Outputs {
         json: args.json.clone(),
         junit: args.junit.clone(),
@@ -131,6 +138,23 @@ pub async fn run(args: RunArgs) -> Exit {
             eprintln!("error: target {e}\nNothing was sent.");
             return Exit::BadInput;
         }
+        // A mistyped role or trait would only show as skipped cases at the end: refuse it now.
+        let mut problems: Vec<String> = Vec::new();
+        for d in &inputs.dialects {
+            for e in check_accounts(&file, d, &known_traits(d, &inputs.cases)) {
+                let line = e.to_string();
+                if !problems.contains(&line) {
+                    problems.push(line);
+                }
+            }
+        }
+        if !problems.is_empty() {
+            for p in &problems {
+                eprintln!("error: {p}");
+            }
+            eprintln!("Nothing was sent. `pwconform lint --accounts FILE` checks the file alone.");
+            return Exit::BadInput;
+        }
         let source = args.accounts.clone().unwrap_or_default();
         let target = file.into_target(&base, &source);
         if !is_loopback(&target.base_url) && !args.allow_writes && !target.allow_writes {
@@ -152,6 +176,12 @@ pub async fn run(args: RunArgs) -> Exit {
         }
     }
 
+    for job in &jobs {
+        if let Some(e) = crate::plan::missing_ids(&job.plan, &job.dialect, &job.target) {
+            eprintln!("error: {e}\nNothing was sent.");
+            return Exit::BadInput;
+        }
+    }
     let total: usize = jobs.iter().map(|j| j.plan.steps.len()).sum();
     let secrets = Secrets::default();
     let http = match args.net.to_options() {

@@ -70,8 +70,14 @@ fn accounts_yaml(dialect: &str, base_url: &str, accounts: &[reference::SeedAccou
             role = &a.role;
             out.push_str(&format!("  {role}:\n"));
         }
+        // Traits too: an account with one is kept for the cases that require it.
+        let traits = if a.traits.is_empty() {
+            String::new()
+        } else {
+            format!(", traits: [{}]", a.traits.join(", "))
+        };
         out.push_str(&format!(
-            "    - {{username: {}, password: {}, id: {}}}\n",
+            "    - {{username: {}, password: {}, id: {}{traits}}}\n",
             serde_json::Value::String(a.username.clone()),
             serde_json::Value::String(a.password.clone()),
             a.id

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::session::{AccountState, LoginResult, login_counted};
 use super::step::StepEnv;
-use crate::result::{CaseResult, CheckResult};
+use crate::result::{CaseResult, CheckKind, CheckResult};
 
 /// The restore after an own change is sent with the session that made the change: the contract
 /// says it stays valid, so a 401 there is a failure of the case.
@@ -22,32 +22,32 @@ pub(super) fn check_session_survived(
     if first == Some(401) {
         let line = "session after the change: expected the session that changed its own password to stay valid, got 401";
         result.reasons.push(line.to_string());
-        result.checks.push(CheckResult {
-            name: "session after the change".into(),
-            passed: false,
-            expected: "still valid".into(),
-            actual: "401".into(),
-            details: Vec::new(),
-            schema_fragment: None,
-        });
+        result.checks.push(CheckResult::new(
+            CheckKind::SessionAfterChange,
+            false,
+            "still valid",
+            "401",
+        ));
     }
 }
 
 /// Records one check of the proof, and its reason when it failed.
-fn push_check(result: &mut CaseResult, name: &str, passed: bool, expected: &str, actual: String) {
+fn push_check(
+    result: &mut CaseResult,
+    kind: CheckKind,
+    passed: bool,
+    expected: &str,
+    actual: String,
+) {
     if !passed {
-        result
-            .reasons
-            .push(format!("{name}: expected {expected}, got {actual}"));
+        result.reasons.push(format!(
+            "{}: expected {expected}, got {actual}",
+            kind.label()
+        ));
     }
-    result.checks.push(CheckResult {
-        name: name.into(),
-        passed,
-        expected: expected.into(),
-        actual,
-        details: Vec::new(),
-        schema_fragment: None,
-    });
+    result
+        .checks
+        .push(CheckResult::new(kind, passed, expected, actual));
 }
 
 /// The change was accepted: logging in with the new password must work, with the old one fail;
@@ -74,7 +74,7 @@ pub(super) async fn prove_change(
     {
         push_check(
             result,
-            "target's earlier session after the change",
+            CheckKind::TargetSessionEnded,
             status == 401,
             "ended (401)",
             status.to_string(),
@@ -108,7 +108,7 @@ async fn login_with_new(
             }
             push_check(
                 result,
-                "login with the new password",
+                CheckKind::NewPasswordLogin,
                 true,
                 "accepted",
                 "accepted".into(),
@@ -122,7 +122,7 @@ async fn login_with_new(
             if forced && !own {
                 push_check(
                     result,
-                    "forced reset after another user's change",
+                    CheckKind::ForcedReset,
                     false,
                     "the next login demands a password reset",
                     "a normal session".into(),
@@ -134,14 +134,14 @@ async fn login_with_new(
             state.token = None;
             push_check(
                 result,
-                "login with the new password",
+                CheckKind::NewPasswordLogin,
                 true,
                 "accepted",
                 "accepted, reset demanded".into(),
             );
         }
         LoginResult::Rejected(e) | LoginResult::Failed(e) => {
-            push_check(result, "login with the new password", false, "accepted", e);
+            push_check(result, CheckKind::NewPasswordLogin, false, "accepted", e);
         }
     }
 }
@@ -165,7 +165,7 @@ async fn probe_old_password(
         return false;
     }
     state.probe_used = true;
-    let name = "login with the old password";
+    let name = CheckKind::OldPasswordLogin;
     match login_counted(env.http, env.dialect, state, &old, &mut result.exchanges).await {
         LoginResult::Rejected(_) => {
             push_check(result, name, true, "rejected", "rejected".into());

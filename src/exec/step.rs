@@ -69,6 +69,9 @@ pub fn new_result(step: &Step) -> CaseResult {
         change_expected: false,
         duration_ms: 0,
         doc: step.expect.doc.clone(),
+        subject: step.subject.clone(),
+        file: Some(step.file.clone()),
+        line: step.line,
     }
 }
 
@@ -95,7 +98,7 @@ async fn execute(
     held: &mut Held<'_>,
     result: &mut CaseResult,
 ) -> Vec<Unrestored> {
-    if let Some(why) = &step.skip {
+    if let Some(why) = step.skipped() {
         result.verdict = Verdict::Skip;
         result.reasons.push(why.clone());
         return Vec::new();

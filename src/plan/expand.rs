@@ -4,10 +4,12 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use super::expect::{Subject, kind_of, resolve_expectation};
+use super::expect::{Subject, kind_of, raw_kind, resolve_expectation};
 use super::placement::{place_fields, valid_fields};
 use super::{AuthMode, BodyPlan, RequestTemplate, Step, TargetUser};
 use crate::case::{Case, Expect};
+use crate::coverage::rule;
+use crate::result::CaseSubject;
 use crate::spec::{LoadedDialect, Location};
 use crate::target::Target;
 
@@ -93,8 +95,15 @@ fn targets_for(case: &Case, dialect: &LoadedDialect, target: &Target, role: &str
         skip: skip.clone(),
     };
     match user {
-        "nonexistent" => vec![literal(&dialect.spec.user_ids.nonexistent)],
-        "malformed" => vec![literal(&dialect.spec.user_ids.malformed)],
+        // A dialect without `user_ids` takes no user id: such steps are not applicable.
+        "nonexistent" | "malformed" => {
+            let ids = dialect.spec.user_ids.as_ref();
+            let id = match user {
+                "nonexistent" => ids.map(|i| i.nonexistent.clone()),
+                _ => ids.map(|i| i.malformed.clone()),
+            };
+            vec![literal(&id.unwrap_or(Value::Null))]
+        }
         "other" => {
             let explicit = d
                 .user_role
@@ -180,7 +189,7 @@ pub fn expand_case(case: &Case, dialect: &LoadedDialect, target: &Target) -> Vec
                 if let Some((f, v)) = variant {
                     id.push_str(&format!("[{f}={}]", value_label(v)));
                 }
-                steps.push(build_step(case, dialect, &who, variant.as_ref(), id));
+                steps.push(build_step(case, dialect, role, &who, variant.as_ref(), id));
             }
         }
     }
@@ -190,6 +199,7 @@ pub fn expand_case(case: &Case, dialect: &LoadedDialect, target: &Target) -> Vec
 fn build_step(
     case: &Case,
     dialect: &LoadedDialect,
+    role: &str,
     who: &Who,
     variant: Option<&(String, Value)>,
     id: String,
@@ -218,7 +228,15 @@ fn build_step(
         fields.shift_remove(a);
     }
 
-    let subject = subject_of(cp.fields.keys(), variant, &overrides, &absent, &fields, who);
+    let auth = match d.auth.as_ref().map(|a| a.value.as_str()) {
+        Some("none") => AuthMode::None,
+        Some("malformed") => AuthMode::Malformed,
+        Some("foreign") => AuthMode::Foreign,
+        _ => AuthMode::Valid,
+    };
+    let mut subject = subject_of(cp.fields.keys(), variant, &overrides, &absent, &fields, who);
+    subject.auth = auth.name();
+    subject.raw = d.raw_body.as_deref().map(raw_kind);
     let (path, query, body) = place_fields(dialect, &fields);
     let body = match (&d.raw_body, body) {
         (Some(raw), _) => BodyPlan::Raw(raw.clone()),
@@ -236,13 +254,16 @@ fn build_step(
         Expect::Outcome(n) => (n.clone(), spec.outcomes.get(n).cloned()),
         Expect::Explicit(o) => ("explicit".to_string(), Some((**o).clone())),
     };
+    let not_applicable = not_applicable(case, dialect, variant, &outcome_name);
     let mut skip = who.skip.clone();
-    let expect = match outcome {
+    let expect = match outcome.filter(|_| not_applicable.is_none()) {
         Some(o) => resolve_expectation(&outcome_name, &o, dialect, &subject),
         None => Err(format!("dialect does not map outcome `{outcome_name}`")),
     };
     let expect = expect.unwrap_or_else(|e| {
-        skip.get_or_insert(format!("cannot resolve the expectation: {e}"));
+        if not_applicable.is_none() {
+            skip.get_or_insert(format!("cannot resolve the expectation: {e}"));
+        }
         super::Expectation {
             outcome: outcome_name.clone(),
             status: Vec::new(),
@@ -253,18 +274,17 @@ fn build_step(
             fields: Vec::new(),
             headers: Vec::new(),
             doc: None,
+            refinement: None,
         }
     });
-    let auth = match d.auth.as_ref().map(|a| a.value.as_str()) {
-        Some("none") => AuthMode::None,
-        Some("malformed") => AuthMode::Malformed,
-        Some("foreign") => AuthMode::Foreign,
-        _ => AuthMode::Valid,
-    };
     let content_type = match d.content_type.as_deref() {
         None => Some(cp.content_type.clone()),
         Some("none") => None,
         Some(ct) => Some(ct.to_string()),
+    };
+    let case_subject = CaseSubject {
+        fields: subject.fields.clone(),
+        rules: rules_exercised(&expect, base_outcome(case), role, &subject, auth),
     };
     let mut accounts: Vec<usize> = who.actor.into_iter().collect();
     if let TargetUser::Account(t) = who.target {
@@ -278,6 +298,7 @@ fn build_step(
         title: d.title.clone(),
         theme: case.theme.clone(),
         file: case.file.name.clone(),
+        line: Some(d.id.referenced.line()).filter(|l| *l > 0),
         tags: d.tags.clone(),
         actor: who.actor,
         target: who.target.clone(),
@@ -296,8 +317,80 @@ fn build_step(
             .filter(|p| p.location == Location::Body)
             .map(|p| p.key.clone()),
         skip,
+        not_applicable,
         accounts,
+        subject: case_subject,
     }
+}
+
+/// The dialect rules a step exercises: its outcome, the refinement that applied, and, when it
+/// sends a valid credential, the role entry (own or others) its actor plays.
+fn rules_exercised(
+    expect: &super::Expectation,
+    base: Option<&str>,
+    role: &str,
+    subject: &Subject,
+    auth: AuthMode,
+) -> Vec<String> {
+    let mut rules = Vec::new();
+    if expect.outcome != "explicit" {
+        rules.push(rule::outcome(&expect.outcome));
+        if let Some(i) = expect.refinement {
+            rules.push(rule::refinement(&expect.outcome, i));
+        }
+    } else if let Some(name) = base {
+        // A dialect's explicit response stands for the outcome the case names in `expect`.
+        rules.push(rule::outcome(name));
+    }
+    if auth == AuthMode::Valid {
+        rules.push(rule::role(role, subject.target == "self"));
+    }
+    rules
+}
+
+/// The abstract outcome the case names in `expect`, whatever a dialect overrides.
+fn base_outcome(case: &Case) -> Option<&str> {
+    match &case.def.expect.value {
+        Expect::Outcome(n) => Some(n.as_str()),
+        Expect::Explicit(_) => None,
+    }
+}
+
+/// Why the case cannot be asked of this dialect: it is about a field the route does not take, or
+/// it expects an outcome the API cannot produce. The dialect's own words are the reason.
+fn not_applicable(
+    case: &Case,
+    dialect: &LoadedDialect,
+    variant: Option<&(String, Value)>,
+    outcome: &str,
+) -> Option<String> {
+    let d = &case.def;
+    let spec = &dialect.spec;
+    let name = spec.name.as_str();
+    let mut fields: Vec<&str> = Vec::new();
+    if matches!(
+        d.user.as_ref().map(|u| u.value.as_str()),
+        Some("other" | "nonexistent" | "malformed")
+    ) {
+        fields.push("user_id");
+    }
+    fields.extend(
+        d.body
+            .iter()
+            .flat_map(|b| b.value.keys().map(String::as_str)),
+    );
+    fields.extend(d.absent.iter().map(|a| a.value.as_str()));
+    fields.extend(variant.map(|(f, _)| f.as_str()));
+    let field_reason = fields.into_iter().find_map(|f| {
+        let why = spec.not_applicable(f)?;
+        Some(format!("not applicable: {name} has no `{f}` ({why})"))
+    });
+    field_reason.or_else(|| {
+        let why = spec.not_applicable(outcome)?;
+        Some(format!(
+            "not applicable: {name} cannot answer `{outcome}` ({why})"
+        ))
+    })
 }
 
 /// The expectation for this dialect: its own override, else one for a dialect it extends, else `expect`.
@@ -346,5 +439,7 @@ fn subject_of<'a>(
         fields: subject,
         kind,
         target,
+        auth: "valid",
+        raw: None,
     }
 }

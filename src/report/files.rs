@@ -1,11 +1,13 @@
 //! Writing the report files: where each goes (`--out` and the per-format flags), a check that
 //! they can be written before a run sends anything, and writing them all from one redacted copy.
+//! A path of `-` is standard output (`--json - | jq`); the terminal's progress and summary go to
+//! standard error, so one report can be piped.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
-use super::{html, json, junit, markdown};
+use super::{github, html, json, junit, markdown};
 use crate::redact::Redactor;
 use crate::result::RunReport;
 
@@ -45,13 +47,41 @@ impl Outputs {
     /// results to a typo in `--out`. A file this creates to check is removed again.
     pub fn check_writable(&self) -> Result<(), ReportError> {
         let paths = [&self.json, &self.junit, &self.markdown, &self.html];
-        let errors: Vec<ReportError> = paths
+        let mut errors: Vec<ReportError> = paths
             .into_iter()
             .flatten()
+            .filter(|p| !is_stdout(p))
             .filter_map(|p| check_writable(p).err())
             .collect();
+        if self.on_stdout().len() > 1 {
+            errors.push(ReportError::SharedStdout(self.on_stdout().join(", ")));
+        }
         into_result(errors)
     }
+
+    /// The flags of the formats that go to standard output (`-`).
+    fn on_stdout(&self) -> Vec<&'static str> {
+        [
+            ("--json", &self.json),
+            ("--junit", &self.junit),
+            ("--markdown", &self.markdown),
+            ("--html", &self.html),
+        ]
+        .into_iter()
+        .filter(|(_, p)| p.as_deref().is_some_and(is_stdout))
+        .map(|(flag, _)| flag)
+        .collect()
+    }
+
+    /// Whether a report is written to standard output.
+    pub fn stdout_taken(&self) -> bool {
+        !self.on_stdout().is_empty()
+    }
+}
+
+/// `-`: standard output.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 fn check_writable(path: &Path) -> Result<(), ReportError> {
@@ -99,6 +129,8 @@ pub enum ReportError {
     Render { path: PathBuf, message: String },
     #[error("{}", join_errors(.0))]
     Several(Vec<ReportError>),
+    #[error("{0} all write to standard output (`-`); pipe one report, write the others to files")]
+    SharedStdout(String),
 }
 
 /// The messages once each: four reports under one bad `--out` fail the same way.
@@ -125,7 +157,11 @@ pub fn write_all(
     let step_summary = std::env::var_os("GITHUB_STEP_SUMMARY")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from);
-    write_all_to(report, redactor, outputs, step_summary.as_deref())
+    let written = write_all_to(report, redactor, outputs, step_summary.as_deref());
+    if github::enabled() {
+        github::print(&redactor.redact_report(report), outputs.stdout_taken());
+    }
+    written
 }
 
 /// [`write_all`] with the step-summary path passed in, so tests need not set the environment.
@@ -155,8 +191,23 @@ fn write_all_to(
     into_result(errors)
 }
 
-/// Writes `contents` to `path`, creating missing parent directories.
+/// Writes `contents` to `path` (`-`: standard output), creating missing parent directories.
 pub(crate) fn write_file(path: &Path, contents: &str) -> Result<(), ReportError> {
+    if is_stdout(path) {
+        let mut out = io::stdout().lock();
+        return match out
+            .write_all(contents.as_bytes())
+            .and_then(|()| out.flush())
+        {
+            // The reader went away (`| head`): nothing left to tell it.
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(ReportError::Io {
+                action: "write",
+                path: PathBuf::from("standard output"),
+                cause: e,
+            }),
+            _ => Ok(()),
+        };
+    }
     create_parent(path)?;
     fs::write(path, contents).map_err(io_error("write", path))
 }
@@ -249,6 +300,26 @@ mod tests {
             "{message}"
         );
         assert!(dir.path().join("ok.json").exists());
+    }
+
+    #[test]
+    fn one_report_may_go_to_stdout_not_two() {
+        let one = Outputs {
+            json: Some(PathBuf::from("-")),
+            ..Outputs::default()
+        };
+        assert!(one.check_writable().is_ok());
+        assert!(one.stdout_taken());
+        let two = Outputs {
+            junit: Some(PathBuf::from("-")),
+            ..one
+        };
+        let message = two.check_writable().unwrap_err().to_string();
+        assert_eq!(
+            message,
+            "--json, --junit all write to standard output (`-`); pipe one report, write the \
+             others to files"
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@ use std::time::Duration;
 use quick_junit::{NonSuccessKind, Report, SerializeError, TestCase, TestCaseStatus, TestSuite};
 
 use super::{
-    ReportError, case_name, dialect_totals, first_reason, render_exchanges, restore_hint,
-    write_file,
+    ReportError, case_name, case_source, dialect_totals, first_reason, render_exchanges,
+    restore_hint, write_file,
 };
 use crate::result::{CaseResult, CheckResult, RunReport, Unrestored, Verdict};
 
@@ -81,6 +81,13 @@ fn build_case(case: &CaseResult) -> TestCase {
     if !case.exchanges.is_empty() {
         test.set_system_out(render_exchanges(&case.exchanges));
     }
+    // GitLab and GitHub test reporters link a test case to the line that defines it.
+    if let Some((file, line)) = case_source(case) {
+        test.extra.insert("file".into(), file.into());
+        if let Some(line) = line {
+            test.extra.insert("line".into(), line.to_string().into());
+        }
+    }
     test
 }
 
@@ -98,7 +105,7 @@ fn case_status(case: &CaseResult) -> TestCaseStatus {
     });
     // The first failed check names the kind of violation, which CI UIs show next to the message.
     if let Some(check) = case.checks.iter().find(|c| !c.passed) {
-        status.set_type(check.name.as_str());
+        status.set_type(check.label());
     }
     let description = describe(case);
     if !description.is_empty() {
@@ -121,7 +128,7 @@ fn describe(case: &CaseResult) -> String {
 
 fn describe_check(check: &CheckResult) -> Vec<String> {
     let mut lines = vec![
-        format!("check {} failed", check.name),
+        format!("check {} failed", check.label()),
         format!("  expected: {}", check.expected),
         format!("  actual:   {}", check.actual),
     ];
@@ -194,6 +201,15 @@ mod tests {
             [("ocariot", 2, 1, 0, 0), ("openspecimen", 2, 0, 1, 1)]
         );
         assert_eq!((junit.tests, junit.failures, junit.errors), (4, 1, 1));
+    }
+
+    #[test]
+    fn test_cases_carry_the_file_and_line_of_their_definition() {
+        let junit = round_trip(&testdata::report());
+        let case = find(&junit, "ocariot/wrong-type[old_password=123]");
+        let attr = |k: &str| case.extra.get(k).map(|v| v.as_str().to_owned());
+        assert_eq!(attr("file").as_deref(), Some("cases/wrong-types.yaml"));
+        assert_eq!(attr("line").as_deref(), Some("7"));
     }
 
     #[test]

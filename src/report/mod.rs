@@ -4,6 +4,7 @@
 //! [`write_all`], so a secret cannot reach one format and not another.
 
 mod files;
+pub mod github;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -44,6 +45,13 @@ pub fn case_name(case: &CaseResult) -> String {
     format!("{}/{}", case.dialect, case.id)
 }
 
+/// Where the case is defined, as a path from the repository root (`cases/auth.yaml`: the embedded
+/// copies are the repository's files), and the line of its `id:`.
+pub fn case_source(case: &CaseResult) -> Option<(&str, Option<u64>)> {
+    let file = case.file.as_deref()?;
+    Some((file.strip_prefix("(embedded)/").unwrap_or(file), case.line))
+}
+
 /// The one-line reason shown for a case that did not pass; falls back to the first failed check
 /// so a case never shows an empty reason.
 pub fn first_reason(case: &CaseResult) -> String {
@@ -53,7 +61,9 @@ pub fn first_reason(case: &CaseResult) -> String {
     match case.checks.iter().find(|c| !c.passed) {
         Some(check) => format!(
             "{}: expected {}, got {}",
-            check.name, check.expected, check.actual
+            check.label(),
+            check.expected,
+            check.actual
         ),
         None => "no reason recorded".to_owned(),
     }

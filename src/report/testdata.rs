@@ -70,6 +70,9 @@ fn case(dialect: &str, id: &str, theme: &str, verdict: Verdict) -> CaseResult {
         change_expected: false,
         duration_ms: 120,
         doc: None,
+        subject: Default::default(),
+        file: Some(format!("(embedded)/cases/{theme}.yaml")),
+        line: Some(7),
     }
 }
 
@@ -86,6 +89,7 @@ fn happy_path() -> CaseResult {
     change.response = response(204, "");
     let mut c = case("ocariot", "happy-path", "happy-path", Verdict::Pass);
     c.exchanges = vec![login, change];
+    c.subject.rules = vec!["outcome:changed".to_owned(), "role:admin/own".to_owned()];
     c.changed_accounts = vec![crate::result::ChangedAccount {
         account: "edu1".to_owned(),
         restored_by: Some(crate::result::RestoredBy::Itself),
@@ -102,35 +106,30 @@ fn wrong_type() -> CaseResult {
         Verdict::Fail,
     );
     c.expected_outcome = "invalid_field".to_owned();
+    c.subject = CaseSubject {
+        fields: vec!["old_password".to_owned()],
+        rules: vec![
+            "outcome:invalid_field".to_owned(),
+            "outcome:invalid_field/when[1]".to_owned(),
+            "role:admin/own".to_owned(),
+        ],
+    };
     c.reasons = vec![
         "status: expected 400, got 204 <&>".to_owned(),
         format!("the server accepted old password {OLD_PASSWORD}"),
     ];
     c.checks = vec![
+        CheckResult::new(CheckKind::Status, false, "400", "204"),
         CheckResult {
-            name: "status".to_owned(),
-            passed: false,
-            expected: "400".to_owned(),
-            actual: "204".to_owned(),
-            details: Vec::new(),
-            schema_fragment: None,
-        },
-        CheckResult {
-            name: "schema".to_owned(),
-            passed: false,
-            expected: "error.schema.json".to_owned(),
-            actual: "empty body".to_owned(),
             details: vec!["/: expected object".to_owned()],
-            schema_fragment: None,
+            ..CheckResult::new(CheckKind::Schema, false, "error.schema.json", "empty body")
         },
-        CheckResult {
-            name: "content-type".to_owned(),
-            passed: true,
-            expected: "application/json".to_owned(),
-            actual: "application/json".to_owned(),
-            details: Vec::new(),
-            schema_fragment: None,
-        },
+        CheckResult::new(
+            CheckKind::ContentType,
+            true,
+            "application/json",
+            "application/json",
+        ),
     ];
     c.doc = Some("https://example.org/docs#change-password".to_owned());
     c

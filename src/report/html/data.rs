@@ -13,7 +13,7 @@ use crate::result::{CaseResult, CheckResult, RunReport};
 struct PageCase<'a> {
     #[serde(flatten)]
     case: &'a CaseResult,
-    field: &'static str,
+    field: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     diff: Option<String>,
 }
@@ -66,12 +66,7 @@ pub fn expected_vs_actual(case: &CaseResult) -> Option<String> {
     let comparable: Vec<&CheckResult> = case
         .checks
         .iter()
-        .filter(|c| {
-            c.name == "status"
-                || c.name == "content-type"
-                || c.name.starts_with("header ")
-                || c.name.starts_with("field ")
-        })
+        .filter(|c| c.kind.is_comparable())
         .collect();
     if comparable.iter().all(|c| c.passed) {
         return None;
@@ -79,7 +74,7 @@ pub fn expected_vs_actual(case: &CaseResult) -> Option<String> {
     let side = |pick: fn(&CheckResult) -> &str| -> String {
         comparable
             .iter()
-            .map(|c| lines_of(&c.name, pick(c)))
+            .map(|c| lines_of(&c.label(), pick(c)))
             .collect()
     };
     let expected = side(|c| if c.passed { &c.actual } else { &c.expected });
@@ -155,7 +150,8 @@ mod tests {
     #[test]
     fn json_values_are_diffed_member_by_member() {
         let mut case = testdata::report().cases[1].clone();
-        case.checks[0].name = "field /".to_owned();
+        case.checks[0].kind = crate::result::CheckKind::Field;
+        case.checks[0].at = Some("/".to_owned());
         case.checks[0].expected = r#"{"code":400,"message":"a"}"#.to_owned();
         case.checks[0].actual = r#"{"code":400,"message":"b"}"#.to_owned();
         let diff = expected_vs_actual(&case).unwrap();

@@ -14,7 +14,7 @@
     fail: 'Why it failed', error: 'Why it could not be checked', known: 'Known deviation (baseline)',
     skip: 'Why it was skipped', pass: 'Passed'
   };
-  var KEYS = ['status', 'dialect', 'theme', 'field', 'tag', 'q'];
+  var KEYS = ['status', 'dialect', 'theme', 'field', 'tag', 'rule', 'q'];
 
   // When the script starts the HTML (data included) is parsed; kept for the open-time measurement.
   var scriptStart = performance.now();
@@ -88,6 +88,8 @@
     options($('f-field'), f.list, f.counts);
     var g = distinct(function (c) { return c.tags; });
     options($('f-tag'), g.list.sort(), g.counts);
+    var r = distinct(function (c) { return rulesOf(c); });
+    options($('f-rule'), r.list.sort(), r.counts);
     KEYS.forEach(function (k) {
       var input = $('f-' + k);
       input.addEventListener(k === 'q' ? 'input' : 'change', function () {
@@ -118,6 +120,8 @@
       input.value = state[k];
     });
   }
+  // Results written before cases carried their subject have none.
+  function rulesOf(c) { return (c.subject && c.subject.rules) || []; }
   function matches(i) {
     var c = cases[i];
     if (state.status && state.status.split(',').indexOf(c.verdict) < 0) return false;
@@ -125,6 +129,7 @@
     if (state.theme && c.theme !== state.theme) return false;
     if (state.field && c.field !== state.field) return false;
     if (state.tag && c.tags.indexOf(state.tag) < 0) return false;
+    if (state.rule && rulesOf(c).indexOf(state.rule) < 0) return false;
     if (state.q) {
       if (!haystack) {
         haystack = cases.map(function (x) {

@@ -1,0 +1,64 @@
+//! `pwconform coverage`: every rule of each dialect with the cases that exercise it, from the plan
+//! against stand-in accounts (two per role, every trait). Sends nothing; exits 1 when a rule has
+//! no case.
+
+use super::setup::load_inputs;
+use super::{CoverageArgs, Exit};
+use crate::case::all_traits;
+use crate::coverage::{table, uncovered};
+use crate::plan::build_plan;
+use crate::target::Target;
+
+pub fn coverage(args: &CoverageArgs) -> Exit {
+    let inputs = match load_inputs(&args.sources, &args.dialects) {
+        Ok(i) => i,
+        Err(e) => return e,
+    };
+    let mut missing = 0;
+    let mut all = Vec::new();
+    for d in &inputs.dialects {
+        let target = Target::stand_in(d, &all_traits(&inputs.cases));
+        let plan = build_plan(&inputs.cases, d, &target);
+        let rows = table(d, &plan.steps);
+        let gaps = uncovered(&rows).count();
+        missing += gaps;
+        if args.json {
+            all.push(serde_json::json!({"dialect": d.name(), "rules": rows}));
+            continue;
+        }
+        println!("{}", d.name());
+        for row in &rows {
+            let mark = if row.cases.is_empty() { "MISSING" } else { "" };
+            let first: Vec<&str> = row.cases.iter().take(3).map(String::as_str).collect();
+            let more = row.cases.len().saturating_sub(first.len());
+            let tail = if more > 0 {
+                format!(" (+{more})")
+            } else {
+                String::new()
+            };
+            println!(
+                "  {:<40} {:>4} {mark:<7} {}{tail}",
+                row.id,
+                row.cases.len(),
+                first.join(", ")
+            );
+        }
+        println!(
+            "  {} rule(s), {} covered, {gaps} without a case\n",
+            rows.len(),
+            rows.len() - gaps
+        );
+    }
+    if args.json {
+        match serde_json::to_string_pretty(&all) {
+            Ok(s) => println!("{s}"),
+            Err(e) => eprintln!("error: {e}"),
+        }
+    }
+    if missing > 0 {
+        eprintln!("{missing} rule(s) without a case");
+        Exit::Failures
+    } else {
+        Exit::Pass
+    }
+}
