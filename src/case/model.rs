@@ -18,7 +18,7 @@ pub struct CaseFile {
 }
 
 /// One case as written: "a valid change of the actor's own password, except ...".
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaseDef {
     pub id: Spanned<String>,

@@ -1,7 +1,6 @@
 //! The command line: argument parsing and one module per command. Exit codes tell usage, input,
 //! target and assertion problems apart (see [`Exit`]).
 
-mod accounts;
 mod baseline;
 mod coverage;
 mod init;

@@ -15,7 +15,7 @@ use super::touched::{
     Settled, journal_before_send, may_have_changed, restore_touched, touched_accounts,
     verify_touched,
 };
-use super::{RunOptions, Secrets};
+use super::{CaseSecrets, RunOptions};
 use crate::check::{check_response, reasons};
 use crate::plan::{BodyPlan, Step, TargetUser};
 use crate::result::{CaseResult, Unrestored, Verdict};
@@ -37,11 +37,12 @@ impl Held<'_> {
     }
 }
 
+#[derive(Clone, Copy)]
 pub struct StepEnv<'a> {
     pub http: &'a Http,
     pub dialect: &'a LoadedDialect,
     pub options: &'a RunOptions,
-    pub secrets: &'a Secrets,
+    pub secrets: &'a CaseSecrets<'a>,
     pub journal: Option<&'a Journal>,
     /// Set on Ctrl-C / SIGTERM: no new case is sent.
     pub stop: &'a AtomicBool,
@@ -138,7 +139,7 @@ async fn execute(
         env.secrets.add(state.token.as_deref());
     }
     let new_password = fresh_password();
-    env.secrets.add(Some(&new_password));
+    env.secrets.add_own(&new_password);
     let (actor_password, token) = match held.get(actor) {
         Some(a) => (a.password.clone(), a.token.clone().unwrap_or_default()),
         None => (None, String::new()),

@@ -7,7 +7,7 @@ use crate::target::Target;
 
 /// One line naming the dialect's roles that have no account, with the number of cases skipped
 /// for them; `None` when every role has one.
-pub fn missing_roles_note(
+pub(super) fn missing_roles_note(
     dialect: &LoadedDialect,
     target: &Target,
     plan: &Plan,
