@@ -389,7 +389,7 @@ async fn confirm(
 /// end-of-run check covers it.
 fn wrote_with(helper: &mut AccountState, password: &str) {
     if helper.original.as_deref() != Some(password) && !helper.sent.iter().any(|p| p == password) {
-        helper.sent.push(password.to_string());
+        helper.sent.insert(password.to_string());
     }
 }
 
