@@ -195,7 +195,7 @@ mod tests {
             reasons: vec!["why".into()],
             checks: Vec::new(),
             exchanges: Vec::new(),
-            changed_account: None,
+            changed_accounts: Vec::new(),
             change_expected: false,
             duration_ms: 0,
             doc: None,

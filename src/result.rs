@@ -55,8 +55,10 @@ pub struct CaseResult {
     pub reasons: Vec<String>,
     pub checks: Vec<CheckResult>,
     pub exchanges: Vec<Exchange>,
-    /// The server accepted a change of this account's password during the case.
-    pub changed_account: Option<String>,
+    /// Accounts whose password the request changed (the named user, the caller, or both), each
+    /// with the step of the restore ladder that put it back.
+    #[serde(default)]
+    pub changed_accounts: Vec<ChangedAccount>,
     /// The case expected the change (the happy path); otherwise the change was a deviation.
     #[serde(default)]
     pub change_expected: bool,
@@ -72,6 +74,43 @@ pub struct CaseResult {
     pub file: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
+}
+
+/// An account a case changed, and how it was put back.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ChangedAccount {
+    /// `educator#1 (edu1)`.
+    pub account: String,
+    /// The rung of the restore ladder that worked; `None`: not restored (see `unrestored`).
+    pub restored_by: Option<RestoredBy>,
+}
+
+/// The restore ladder, in the order its steps are tried.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum RestoredBy {
+    /// The account changed its own password back (or completed a forced reset).
+    Itself,
+    /// The account that made the change changed it back the same way.
+    Actor,
+    /// An administrator of the accounts file used the dialect's `admin_reset`.
+    AdminReset,
+}
+
+impl RestoredBy {
+    pub fn label(self) -> &'static str {
+        match self {
+            RestoredBy::Itself => "itself",
+            RestoredBy::Actor => "the actor",
+            RestoredBy::AdminReset => "admin reset",
+        }
+    }
+}
+
+impl std::fmt::Display for RestoredBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
 }
 
 /// What a case is about, carried from the plan so reports need not guess it from ids.
@@ -135,6 +174,9 @@ pub struct Unrestored {
     pub username: String,
     pub reason: String,
     pub journal: Option<String>,
+    /// What a person must do by hand, exactly.
+    #[serde(default)]
+    pub manual: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]

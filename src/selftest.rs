@@ -10,9 +10,10 @@ use serde::Serialize;
 use crate::case::Case;
 use crate::exec::RunOptions;
 use crate::reference::{ReferenceError, known_faults};
-use crate::result::{RunReport, Verdict};
+use crate::result::{RestoredBy, RunReport, Verdict};
 use crate::run::{Inputs, RunConfig, RunError, Silent, run};
 use crate::spec::LoadedDialect;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FaultOutcome {
@@ -22,6 +23,8 @@ pub struct FaultOutcome {
     pub caught_by: Vec<String>,
     /// Accounts the run could not restore (a fault must never cost a password).
     pub unrestored: Vec<String>,
+    /// Accounts the fault changed, counted by the step of the restore ladder that put each back.
+    pub restored_by: BTreeMap<RestoredBy, usize>,
 }
 
 impl FaultOutcome {
@@ -40,11 +43,14 @@ pub struct DialectSelftest {
 }
 
 impl DialectSelftest {
-    /// The faithful server passes everything and every fault is caught. A fault that leaves an
-    /// account changed is shown as UNSAFE but does not fail: some bugs make a password
-    /// unrestorable through the documented API (e.g. an empty password that cannot be sent back).
+    /// The faithful server passes everything, every fault is caught, and no fault leaves an
+    /// account changed: the restore ladder puts back whatever a fault did to a password.
     pub fn clean(&self) -> bool {
-        self.faithful_failures.is_empty() && self.faults.iter().all(FaultOutcome::caught)
+        self.faithful_failures.is_empty()
+            && self
+                .faults
+                .iter()
+                .all(|f| f.caught() && f.unrestored.is_empty())
     }
 }
 
@@ -79,6 +85,7 @@ pub async fn selftest(
                     .map(|c| c.id.clone())
                     .collect(),
                 unrestored: run.unrestored.iter().map(|u| u.username.clone()).collect(),
+                restored_by: ladder_steps(&run),
             })
         })
         .buffered(options.jobs.clamp(1, 4))
@@ -95,6 +102,29 @@ pub async fn selftest(
             .collect(),
         faults: outcomes.into_iter().collect::<Result<_, _>>()?,
     })
+}
+
+/// How many changed accounts each step of the restore ladder put back.
+fn ladder_steps(run: &RunReport) -> BTreeMap<RestoredBy, usize> {
+    let mut out = BTreeMap::new();
+    for by in run
+        .cases
+        .iter()
+        .flat_map(|c| &c.changed_accounts)
+        .filter_map(|a| a.restored_by)
+    {
+        *out.entry(by).or_insert(0) += 1;
+    }
+    out
+}
+
+/// `itself 3, the actor 2`: the ladder steps a fault needed.
+pub fn ladder_summary(f: &FaultOutcome) -> String {
+    f.restored_by
+        .iter()
+        .map(|(by, n)| format!("{by} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Why a selftest could not run.
@@ -168,9 +198,13 @@ pub fn render_matrix(t: &DialectSelftest) -> String {
                 f.unrestored.join(", ")
             ));
         }
+        if f.restored_by.keys().any(|by| *by != RestoredBy::Itself) {
+            out.push_str(&format!("           restored by: {}\n", ladder_summary(f)));
+        }
     }
+    let unrestorable = t.faults.iter().filter(|f| !f.unrestored.is_empty()).count();
     out.push_str(&format!(
-        "{}: {caught}/{} faults caught\n",
+        "{}: {caught}/{} faults caught, {unrestorable} unrestorable\n",
         t.dialect,
         t.faults.len()
     ));

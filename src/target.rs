@@ -36,7 +36,7 @@ pub struct AccountsFile {
     pub source: Option<SourceFile>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccountEntry {
     #[serde(default)]

@@ -139,6 +139,17 @@ macro_rules! lines {
         "specs/openspecimen/dialect.yaml:{specs/openspecimen/dialect.yaml#extends:}:10: `extends: openspecimen-legacy` makes a cycle: openspecimen-legacy -> openspecimen -> openspecimen-legacy; a dialect cannot extend itself",
     ]
 )]
+#[case::dialect_admin_reset_unknown_role(
+    Setup::Spec { file: "ocariot/dialect.yaml", find: "roles: [admin]", replace: "roles: [admn]" },
+    lines!["specs/ocariot/dialect.yaml:{specs/ocariot/dialect.yaml#roles: [admn]}:11: admin_reset.roles: unknown role `admn` (did you mean `admin`?); expected one of: admin, educator, family, healthprofessional, child, application"]
+)]
+#[case::dialect_admin_reset_unknown_variable(
+    Setup::Spec { file: "ocariot/dialect.yaml", find: "body:\n    new_password: \"{{ password }}\"", replace: "body: {new_password: \"{{ pasword }}\"}" },
+    lines![
+        "specs/ocariot/dialect.yaml:{specs/ocariot/dialect.yaml#pasword}:3: admin_reset.body: unknown template variable `pasword` (did you mean `password`?) (use user_id, password)",
+        "specs/ocariot/dialect.yaml:{specs/ocariot/dialect.yaml#pasword}:3: admin_reset.body: must send `{{ password }}`",
+    ]
+)]
 #[case::accounts_quoted_variable(
     Setup::Accounts(b"accounts:\n  educator:\n    - username: e1\n      password: \"${EDU1_PASSWORD}\"\n"),
     lines!["acc.yaml:4:17: accounts.educator[0].password: `${VAR}` inside quotes is not expanded; write it unquoted, e.g. `password: ${EDU1_PASSWORD}`"]

@@ -73,7 +73,7 @@ async fn accepting_empty_passwords_fails_those_cases_and_is_restored() {
         .iter()
         .find(|c| c.id == "empty-new-password")
         .unwrap();
-    assert!(accepted.changed_account.is_some());
+    assert!(!accepted.changed_accounts.is_empty());
     assert!(
         accepted
             .reasons
@@ -153,7 +153,11 @@ async fn accepting_any_password_type_ends_with_every_password_restored(
     let changed: Vec<(&str, &str)> = run
         .cases
         .iter()
-        .filter_map(|c| c.changed_account.as_deref().map(|a| (c.id.as_str(), a)))
+        .flat_map(|c| {
+            c.changed_accounts
+                .iter()
+                .map(|a| (c.id.as_str(), a.account.as_str()))
+        })
         .filter(|(id, _)| id.starts_with("wrong-type-new-password"))
         .collect();
     assert!(changed.len() >= 3, "{changed:?}");

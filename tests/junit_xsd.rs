@@ -84,7 +84,7 @@ fn case(id: &str, verdict: Verdict, body: &str) -> CaseResult {
             error: None,
             duration_ms: 3,
         }],
-        changed_account: None,
+        changed_accounts: Vec::new(),
         change_expected: false,
         duration_ms: 5,
         doc: Some("https://example.org/doc#x".into()),
@@ -118,6 +118,7 @@ fn junit_with_every_verdict_and_awkward_text_validates() {
             username: "edu1".into(),
             reason: "restore answered 401".into(),
             journal: Some("pwconform restore --journal reports/j.jsonl".into()),
+            manual: None,
         }],
         notes: vec!["a note".into()],
     };

@@ -259,3 +259,35 @@ fn binary_gets_past_tls_only_with_cacert() {
     let untrusted = run(false);
     assert!(untrusted.contains(UNKNOWN_ISSUER), "{untrusted}");
 }
+
+/// Without --cacert every login fails alike: the run stops at once, says the TLS reason once with
+/// the fix, and exits 3 instead of printing it for every case.
+#[test]
+fn an_untrusted_certificate_is_said_once() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let ca = ca();
+    let base = rt.block_on(tls_target(&ca.server(&["127.0.0.1"]), None));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("accounts.yaml"),
+        "dialect: ocariot\naccounts:\n  admin:\n    - username: admin1\n      password: Admin-pass-1\n  educator:\n    - username: e1\n      password: Educ-pass-1\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("pwconform")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .args(["run", "--target", &base, "--accounts", "accounts.yaml"])
+        .args(["--jobs", "1", "--retries", "0"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    let mentions = stderr.matches(UNKNOWN_ISSUER).count();
+    assert!((1..=3).contains(&mentions), "{mentions} times: {stderr}");
+    assert!(
+        stderr.contains("--insecure for a throwaway server") && stderr.contains("were not sent"),
+        "{stderr}"
+    );
+}

@@ -99,7 +99,7 @@ async fn old_password_mismatch_against(
         "no reason contains {reason:?}: {:?}",
         case.reasons
     );
-    assert!(case.changed_account.is_none());
+    assert!(case.changed_accounts.is_empty());
 }
 
 /// A server that answers 2xx to an empty new password fails that case, and the runner at once
@@ -139,7 +139,13 @@ async fn accepted_empty_new_password_is_failed_and_restored() {
         case.reasons
     );
     assert!(case.reasons.iter().any(|r| r.contains("restoring it")));
-    assert_eq!(case.changed_account.as_deref(), Some("admin#1 (admin1)"));
+    assert_eq!(
+        case.changed_accounts,
+        vec![pwconform::result::ChangedAccount {
+            account: "admin#1 (admin1)".into(),
+            restored_by: Some(pwconform::result::RestoredBy::Itself),
+        }]
+    );
     assert!(run.unrestored.is_empty());
 }
 

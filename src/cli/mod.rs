@@ -191,6 +191,10 @@ pub struct RunArgs {
     /// Do not check that the old password stops working (saves one failed login per account).
     #[arg(long)]
     pub no_login_probe: bool,
+    /// Any skipped case (a role, a second account or a trait missing from the accounts file)
+    /// fails the run (exit 1), so CI cannot stay green on an incomplete setup.
+    #[arg(long)]
+    pub fail_on_skip: bool,
     /// Write a JUnit XML report.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,

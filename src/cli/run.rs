@@ -69,6 +69,7 @@ fn config(args: RunArgs) -> Result<(RunConfig, bool), String> {
             .filter(|v| !v.is_empty())
             .map(std::path::PathBuf::from),
         github_annotations: crate::report::github::enabled(),
+        fail_on_skip: args.fail_on_skip,
         ..RunConfig::default()
     };
     Ok((run, args.verbose))

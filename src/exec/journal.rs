@@ -13,12 +13,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::result::RestoredBy;
+
 /// One line of the journal.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Record {
     Open(Box<Entry>),
-    Closed { id: u64 },
+    Closed {
+        id: u64,
+        /// The step of the restore ladder that put the password back (none: it never changed).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        restored_by: Option<RestoredBy>,
+    },
 }
 
 /// An account whose password may have changed.
@@ -35,6 +42,22 @@ pub struct Entry {
     pub candidates: Vec<String>,
     /// The case that sent the change.
     pub case: String,
+    /// The account that sent the request, when it is not this one (step 2 of the ladder).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<Credential>,
+    /// Administrators of the accounts file, for the dialect's `admin_reset` (step 3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub admins: Vec<Credential>,
+}
+
+/// An account another one's restore may log in as, with its original password.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Credential {
+    pub role: String,
+    pub username: String,
+    pub password: String,
+    #[serde(default)]
+    pub user_id: Option<Value>,
 }
 
 pub struct Journal {
@@ -79,13 +102,16 @@ impl Journal {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
+        // Ids go on after those already in the file: a new entry's `closed` line must never
+        // close an older one (`restore` appends the entries of the helpers it uses).
+        let next = last_id(path).saturating_add(1);
         let file = options
             .open(path)
             .map_err(|e| format!("cannot write the restore journal {}: {e}", path.display()))?;
         Ok(Self {
             path: path.to_path_buf(),
             file: Mutex::new(file),
-            next: AtomicU64::new(1),
+            next: AtomicU64::new(next),
             open: Mutex::new(Vec::new()),
         })
     }
@@ -105,9 +131,9 @@ impl Journal {
         Ok(id)
     }
 
-    /// The account's password is known again.
-    pub fn close(&self, id: u64) -> Result<(), String> {
-        self.append(&Record::Closed { id })?;
+    /// The account's password is known again (`restored_by`: how it was put back).
+    pub fn close(&self, id: u64, restored_by: Option<RestoredBy>) -> Result<(), String> {
+        self.append(&Record::Closed { id, restored_by })?;
         if let Ok(mut open) = self.open.lock() {
             open.retain(|x| *x != id);
         }
@@ -145,6 +171,23 @@ impl Journal {
     }
 }
 
+/// The highest entry id in the file at `path` (0 when there is none or it cannot be read).
+fn last_id(path: &Path) -> u64 {
+    let Ok(file) = File::open(path) else {
+        return 0;
+    };
+    BufReader::new(file)
+        .lines()
+        .map_while(Result::ok)
+        .filter_map(|line| serde_json::from_str::<Record>(&line).ok())
+        .map(|r| match r {
+            Record::Open(e) => e.id,
+            Record::Closed { id, .. } => id,
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 /// The command that finishes what a run left in `journal`.
 pub fn restore_command(journal: &Journal) -> String {
     format!("pwconform restore --journal {}", journal.path().display())
@@ -161,7 +204,7 @@ pub fn open_entries(path: &Path) -> Result<Vec<Entry>, String> {
         }
         match serde_json::from_str::<Record>(&line) {
             Ok(Record::Open(e)) => open.push(*e),
-            Ok(Record::Closed { id }) => open.retain(|e| e.id != id),
+            Ok(Record::Closed { id, .. }) => open.retain(|e| e.id != id),
             // A line cut by a crash mid-write is the last one; everything before it stands.
             Err(e) => {
                 return Err(format!(
@@ -190,6 +233,8 @@ mod tests {
             original: "orig".into(),
             candidates: vec!["new".into()],
             case: "c".into(),
+            actor: None,
+            admins: Vec::new(),
         }
     }
 
@@ -200,7 +245,7 @@ mod tests {
         let j = Journal::create(&path).unwrap();
         let a = j.open(entry("a")).unwrap();
         let _b = j.open(entry("b")).unwrap();
-        j.close(a).unwrap();
+        j.close(a, None).unwrap();
         let open = open_entries(&path).unwrap();
         assert_eq!(open.len(), 1);
         assert_eq!(open[0].username, "b");
@@ -211,12 +256,42 @@ mod tests {
     }
 
     #[test]
+    fn appending_continues_the_ids_of_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let first = Journal::create(&path).unwrap();
+        let old = first.open(entry("old")).unwrap();
+        drop(first);
+        let again = Journal::append_to(&path).unwrap();
+        let new = again.open(entry("helper")).unwrap();
+        assert!(new > old);
+        again.close(new, Some(RestoredBy::Itself)).unwrap();
+        let open = open_entries(&path).unwrap();
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].username, "old");
+    }
+
+    #[test]
+    fn entries_of_older_versions_still_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        std::fs::write(
+            &path,
+            r#"{"kind":"open","id":1,"dialect":"ocariot","base_url":"http://x","role":"admin","username":"a","user_id":null,"original":"o","candidates":["n"],"case":"c"}"#,
+        )
+        .unwrap();
+        let open = open_entries(&path).unwrap();
+        assert_eq!(open[0].actor, None);
+        assert!(open[0].admins.is_empty());
+    }
+
+    #[test]
     fn a_clean_journal_is_removed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("journal.jsonl");
         let j = Journal::create(&path).unwrap();
         let a = j.open(entry("a")).unwrap();
-        j.close(a).unwrap();
+        j.close(a, None).unwrap();
         assert!(j.finish());
         assert!(!path.exists());
     }

@@ -3,11 +3,13 @@
 
 mod client;
 pub mod journal;
+mod ladder;
 mod prove;
 mod render;
 mod restore;
 mod session;
 mod step;
+mod touched;
 
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
@@ -15,16 +17,19 @@ use std::sync::atomic::AtomicBool;
 use futures::StreamExt;
 
 pub use client::{Http, HttpOptions, is_loopback};
-pub use restore::{candidates, restore, verify_original};
-pub use session::{AccountState, LoginResult, jwt_claims, login};
+pub use ladder::{HelperJournal, Helpers, climb, manual_step};
+pub use restore::{candidates, verify_original};
+pub use session::{AccountState, LoginResult, jwt_claims, login, login_budget, login_counted};
 pub use step::StepEnv;
+pub use touched::credential_of;
 
 use crate::plan::Plan;
 use crate::result::{CaseResult, Unrestored, Verdict};
 use crate::spec::LoadedDialect;
 use crate::target::Target;
-use journal::{Journal, restore_command};
-use step::{Held, close_journal, run_step};
+use journal::Journal;
+use step::{Held, run_step};
+use touched::settle_after_step;
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -90,18 +95,13 @@ pub trait Observer: Send + Sync {
     /// `case` just finished; `own` are the secrets only it knew (see [`CaseSecrets`]). Returns the
     /// result the run keeps: a redacting observer returns the redacted case, so a run holds one
     /// copy of each case.
-    fn on_case(
-        &self,
-        case: CaseResult,
-        own: &[String],
-        unrestored: Option<&Unrestored>,
-    ) -> CaseResult;
+    fn on_case(&self, case: CaseResult, own: &[String], unrestored: &[Unrestored]) -> CaseResult;
 }
 
 /// An observer that ignores everything and keeps the raw results.
 pub struct Quiet;
 impl Observer for Quiet {
-    fn on_case(&self, case: CaseResult, _: &[String], _: Option<&Unrestored>) -> CaseResult {
+    fn on_case(&self, case: CaseResult, _: &[String], _: &[Unrestored]) -> CaseResult {
         case
     }
 }
@@ -156,6 +156,7 @@ pub async fn run_plan(
         .iter()
         .map(|a| tokio::sync::Mutex::new(AccountState::new(a.clone())))
         .collect();
+    let admins = admin_credentials(dialect, &states);
     let env = StepEnv {
         http: &http,
         dialect,
@@ -163,11 +164,14 @@ pub async fn run_plan(
         secrets: &CaseSecrets::new(secrets),
         journal,
         stop,
+        accounts: &target.accounts,
+        states: &states,
+        admins: &admins,
     };
     let states = &states;
     let env = &env;
     let health = &Health::default();
-    let mut outcomes: Vec<(usize, CaseResult, Option<Unrestored>)> =
+    let mut outcomes: Vec<(usize, CaseResult, Vec<Unrestored>)> =
         futures::stream::iter(plan.steps.iter().enumerate())
             .map(|(order, step)| async move {
                 // Locks are taken in index order, so two steps never wait on each other.
@@ -178,8 +182,8 @@ pub async fn run_plan(
                     }
                 }
                 let case_secrets = CaseSecrets::new(secrets);
-                let (result, unrestored) = if health.looks_down() {
-                    (health.skipped(step), None)
+                let (mut result, mut unrestored) = if health.looks_down() {
+                    (health.skipped(step), Vec::new())
                 } else {
                     let env = StepEnv {
                         secrets: &case_secrets,
@@ -187,16 +191,30 @@ pub async fn run_plan(
                     };
                     run_step(&env, step, &mut held).await
                 };
+                // Restores that wait for a busy administrator run once this step lets go.
+                let pending: Vec<usize> = held
+                    .states
+                    .iter()
+                    .filter(|(_, s)| s.unsettled.is_some())
+                    .map(|(i, _)| *i)
+                    .collect();
                 drop(held);
+                for index in pending {
+                    let env = StepEnv {
+                        secrets: &case_secrets,
+                        ..*env
+                    };
+                    unrestored.extend(settle_after_step(&env, step, index, &mut result).await);
+                }
                 health.record(&result);
                 harvest_credentials(&result, dialect, secrets);
                 let own = case_secrets.into_own();
-                if result.changed_account.is_some() || unrestored.is_some() {
+                if !result.changed_accounts.is_empty() || !unrestored.is_empty() {
                     // The account may hold this password now: later cases and the end of the
                     // run may show it.
                     own.iter().for_each(|s| secrets.add(Some(s)));
                 }
-                let result = observer.on_case(result, &own, unrestored.as_ref());
+                let result = observer.on_case(result, &own, &unrestored);
                 (order, result, unrestored)
             })
             .buffer_unordered(options.jobs.max(1))
@@ -208,7 +226,21 @@ pub async fn run_plan(
         run.cases.push(result);
         run.unrestored.extend(unrestored);
     }
-    verify_accounts(env, states, &mut run).await;
+    restore::verify_accounts(env, states, &mut run).await;
+    if health.looks_down() {
+        let not_sent = run
+            .cases
+            .iter()
+            .filter(|c| {
+                c.reasons
+                    .iter()
+                    .any(|r| r.starts_with("not sent: the target"))
+            })
+            .count();
+        run.notes.push(health.note(&target.base_url, not_sent));
+        // The failed logins say the same again: the note is enough.
+        return run;
+    }
     let failed_logins: Vec<String> = run
         .cases
         .iter()
@@ -226,34 +258,20 @@ pub async fn run_plan(
     run
 }
 
-/// Checks every account the run sent a new password to still has its original one.
-async fn verify_accounts(
-    env: &StepEnv<'_>,
+/// The credentials of the accounts `admin_reset` may use, for the journal.
+fn admin_credentials(
+    dialect: &LoadedDialect,
     states: &[tokio::sync::Mutex<AccountState>],
-    run: &mut DialectRun,
-) {
-    for m in states {
-        let mut state = m.lock().await;
-        if run
-            .unrestored
-            .iter()
-            .any(|u| Some(&u.username) == state.account.username.as_ref())
-        {
-            continue; // already reported
-        }
-        // The exchanges of this check belong to no case; only its verdict is reported.
-        let mut log = Vec::new();
-        match restore::verify_original(env.http, env.dialect, &mut state, &mut log).await {
-            Ok(()) => close_journal(env, &mut state),
-            Err(e) => run.unrestored.push(Unrestored {
-                dialect: env.dialect.name().to_string(),
-                role: state.account.role.clone(),
-                username: state.account.username.clone().unwrap_or_default(),
-                reason: format!("its original password no longer works after the run: {e}"),
-                journal: env.journal.map(restore_command),
-            }),
-        }
-    }
+) -> Vec<journal::Credential> {
+    let Some(reset) = &dialect.spec.admin_reset else {
+        return Vec::new();
+    };
+    states
+        .iter()
+        .filter_map(|m| m.try_lock().ok())
+        .filter(|s| reset.roles.contains(&s.account.role))
+        .filter_map(|s| credential_of(&s))
+        .collect()
 }
 
 /// Whether the target answers at all. When the first requests of a run all fail at the transport
@@ -263,6 +281,8 @@ struct Health {
     answered: std::sync::atomic::AtomicUsize,
     unanswered: std::sync::atomic::AtomicUsize,
     first_error: Mutex<Option<String>>,
+    /// A login got no answer at all (TLS, refused connection, DNS): every case would fail alike.
+    login_unanswered: AtomicBool,
 }
 
 impl Health {
@@ -275,6 +295,9 @@ impl Health {
             if e.response.is_some() {
                 self.answered.fetch_add(1, SeqCst);
             } else {
+                if e.purpose == "login" {
+                    self.login_unanswered.store(true, SeqCst);
+                }
                 self.unanswered.fetch_add(1, SeqCst);
                 if let Ok(mut first) = self.first_error.lock()
                     && first.is_none()
@@ -287,7 +310,28 @@ impl Health {
 
     fn looks_down(&self) -> bool {
         use std::sync::atomic::Ordering::SeqCst;
-        self.answered.load(SeqCst) == 0 && self.unanswered.load(SeqCst) >= Self::GIVE_UP_AFTER
+        self.answered.load(SeqCst) == 0
+            && (self.unanswered.load(SeqCst) >= Self::GIVE_UP_AFTER
+                || self.login_unanswered.load(SeqCst))
+    }
+
+    /// The one message of a run that stopped because the target cannot be reached, with the fix.
+    fn note(&self, base_url: &str, not_sent: usize) -> String {
+        let why = self
+            .first_error
+            .lock()
+            .ok()
+            .and_then(|f| f.clone())
+            .unwrap_or_default();
+        let fix = if why.contains("--cacert") {
+            " (or --insecure for a throwaway server)"
+        } else {
+            ""
+        };
+        format!(
+            "{base_url} cannot be reached: {why}{fix}. The run stopped: {not_sent} case(s) were \
+             not sent."
+        )
     }
 
     fn skipped(&self, step: &crate::plan::Step) -> CaseResult {
@@ -297,12 +341,11 @@ impl Health {
             .ok()
             .and_then(|f| f.clone())
             .unwrap_or_default();
+        // Said once, in the run's notes: each case only points there.
+        let _ = why;
         CaseResult {
-            verdict: Verdict::Error,
-            reasons: vec![format!(
-                "not sent: the target answered none of the first {} requests ({why})",
-                Self::GIVE_UP_AFTER
-            )],
+            verdict: Verdict::Skip,
+            reasons: vec!["not sent: the target cannot be reached (see the run's notes)".into()],
             ..step::new_result(step)
         }
     }

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::session::{AccountState, LoginResult, login};
+use super::session::{AccountState, LoginResult, login_counted};
 use super::step::StepEnv;
 use crate::result::{CaseResult, CheckKind, CheckResult};
 
@@ -31,8 +31,29 @@ pub(super) fn check_session_survived(
     }
 }
 
+/// Records one check of the proof, and its reason when it failed.
+fn push_check(
+    result: &mut CaseResult,
+    kind: CheckKind,
+    passed: bool,
+    expected: &str,
+    actual: String,
+) {
+    if !passed {
+        result.reasons.push(format!(
+            "{}: expected {expected}, got {actual}",
+            kind.label()
+        ));
+    }
+    result
+        .checks
+        .push(CheckResult::new(kind, passed, expected, actual));
+}
+
 /// The change was accepted: logging in with the new password must work, with the old one fail;
-/// after someone else's change, where the dialect says so, the login must demand a reset.
+/// after someone else's change, where the dialect says so, the login must demand a reset. The old
+/// password is tried first, so that the good login with the new one follows the one failure and
+/// lockout counts (failures in a row) start again from zero.
 pub(super) async fn prove_change(
     env: &StepEnv<'_>,
     state: &mut AccountState,
@@ -40,20 +61,8 @@ pub(super) async fn prove_change(
     own: bool,
     result: &mut CaseResult,
 ) {
-    let username = state.account.username.clone().unwrap_or_default();
     let Some(Value::String(new)) = sent else {
         return;
-    };
-    let mut check = |kind: CheckKind, passed: bool, expected: &str, actual: String| {
-        let name = kind.label();
-        result
-            .checks
-            .push(CheckResult::new(kind, passed, expected, actual.clone()));
-        if !passed {
-            result
-                .reasons
-                .push(format!("{name}: expected {expected}, got {actual}"));
-        }
     };
     if state.account.username.is_none() {
         return;
@@ -63,14 +72,33 @@ pub(super) async fn prove_change(
         && let Some(old_token) = state.token.clone()
         && let Some(status) = probe_session(env, &old_token, &mut result.exchanges).await
     {
-        check(
+        push_check(
+            result,
             CheckKind::TargetSessionEnded,
             status == 401,
             "ended (401)",
             status.to_string(),
         );
     }
-    match login(env.http, env.dialect, &username, new, &mut result.exchanges).await {
+    let unchanged = probe_old_password(env, state, new, result).await;
+    login_with_new(env, state, new, own, result).await;
+    state.password = Some(if unchanged {
+        state.original.clone().unwrap_or_default()
+    } else {
+        new.clone()
+    });
+}
+
+/// Logs in with the new password: it must work (and demand a reset after another's change where
+/// the dialect says so).
+async fn login_with_new(
+    env: &StepEnv<'_>,
+    state: &mut AccountState,
+    new: &str,
+    own: bool,
+    result: &mut CaseResult,
+) {
+    match login_counted(env.http, env.dialect, state, new, &mut result.exchanges).await {
         LoginResult::Session { token, .. } => {
             env.secrets.add(Some(&token));
             // After an own change the restore goes through the session that made it (see
@@ -78,7 +106,8 @@ pub(super) async fn prove_change(
             if !own {
                 state.token = Some(token);
             }
-            check(
+            push_check(
+                result,
                 CheckKind::NewPasswordLogin,
                 true,
                 "accepted",
@@ -91,7 +120,8 @@ pub(super) async fn prove_change(
                 .as_ref()
                 .is_some_and(|r| r.forced_after_change_by_other);
             if forced && !own {
-                check(
+                push_check(
+                    result,
                     CheckKind::ForcedReset,
                     false,
                     "the next login demands a password reset",
@@ -102,7 +132,8 @@ pub(super) async fn prove_change(
         LoginResult::MustReset { reset_token } => {
             state.reset_token = Some(reset_token);
             state.token = None;
-            check(
+            push_check(
+                result,
                 CheckKind::NewPasswordLogin,
                 true,
                 "accepted",
@@ -110,50 +141,61 @@ pub(super) async fn prove_change(
             );
         }
         LoginResult::Rejected(e) | LoginResult::Failed(e) => {
-            check(CheckKind::NewPasswordLogin, false, "accepted", e);
+            push_check(result, CheckKind::NewPasswordLogin, false, "accepted", e);
         }
     }
-    state.password = Some(new.clone());
+}
+
+/// Once per account: the old password must no longer log in. Returns true when it still does
+/// (nothing changed, nothing to restore).
+async fn probe_old_password(
+    env: &StepEnv<'_>,
+    state: &mut AccountState,
+    new: &str,
+    result: &mut CaseResult,
+) -> bool {
     let old = state.original.clone().unwrap_or_default();
     // Probing the old password proves nothing when it is also the new one, and would spend the
     // account's one allowed failed login for no reason.
-    if !env.options.login_probe || state.probe_used || old == *new {
-        return;
+    if !env.options.login_probe
+        || state.probe_used
+        || old == new
+        || !state.may_fail_login(env.dialect)
+    {
+        return false;
     }
     state.probe_used = true;
-    match login(
-        env.http,
-        env.dialect,
-        &username,
-        &old,
-        &mut result.exchanges,
-    )
-    .await
-    {
-        LoginResult::Rejected(_) => check(
-            CheckKind::OldPasswordLogin,
-            true,
-            "rejected",
-            "rejected".into(),
-        ),
+    let name = CheckKind::OldPasswordLogin;
+    match login_counted(env.http, env.dialect, state, &old, &mut result.exchanges).await {
+        LoginResult::Rejected(_) => {
+            push_check(result, name, true, "rejected", "rejected".into());
+            false
+        }
         LoginResult::Session { token, .. } => {
             env.secrets.add(Some(&token));
-            check(
-                CheckKind::OldPasswordLogin,
+            push_check(
+                result,
+                name,
                 false,
                 "rejected",
                 "accepted: the password did not change".into(),
             );
+            true
         }
         LoginResult::MustReset { .. } => {
-            check(
-                CheckKind::OldPasswordLogin,
+            push_check(
+                result,
+                name,
                 false,
                 "rejected",
                 "accepted (reset demanded)".into(),
             );
+            false
         }
-        LoginResult::Failed(e) => check(CheckKind::OldPasswordLogin, false, "rejected", e),
+        LoginResult::Failed(e) => {
+            push_check(result, name, false, "rejected", e);
+            false
+        }
     }
 }
 

@@ -1,14 +1,17 @@
-//! Changing a password back. The run knows what it sent, so it tries each password the account may
-//! now have, most likely first, through the dialect's own valid change request (or its reset flow
-//! when the server demands one). Every attempt is recorded.
+//! Which passwords an account may have after a change, and the end-of-run check that every
+//! account the run sent a new password to has its original one. Putting a password back is the
+//! ladder's job (`ladder.rs`).
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
+use super::DialectRun;
 use super::client::Http;
-use super::render::render_request;
-use super::session::{AccountState, LoginResult, login, reset_password};
-use crate::plan::{AuthMode, valid_change};
-use crate::result::Exchange;
+use super::journal::restore_command;
+use super::ladder::{HelperJournal, Helpers, climb, manual_step};
+use super::session::{AccountState, LoginResult, login_counted, reset_password};
+use super::step::StepEnv;
+use super::touched::close_journal;
+use crate::result::{Exchange, RestoredBy, Unrestored};
 use crate::spec::LoadedDialect;
 
 /// Passwords an account may have after the server accepted `sent` as the new one.
@@ -33,136 +36,122 @@ pub fn candidates(sent: Option<&Value>, original: &str) -> Vec<String> {
     out
 }
 
-/// Brings `state` back to its original password. Returns the password that was replaced.
-pub async fn restore(
-    http: &Http,
-    dialect: &LoadedDialect,
-    state: &mut AccountState,
-    candidates: &[String],
-    log: &mut Vec<Exchange>,
-) -> Result<String, String> {
-    let Some(original) = state.original.clone() else {
-        return Err(
-            "its original password is unknown (the accounts file gives only a token)".into(),
-        );
-    };
-    let username = state.account.username.clone().unwrap_or_default();
-    if let Some(reset_token) = state.reset_token.take() {
-        let last = candidates.first().cloned().unwrap_or_default();
-        reset_password(http, dialect, &username, &reset_token, &original, log).await?;
-        state.password = Some(original);
-        state.token = None;
-        return Ok(last);
-    }
-    let mut tried = Vec::new();
-    let mut last_answer = None;
-    for cand in candidates {
-        for _attempt in 0..2 {
-            if state.token.is_none() {
-                match login(http, dialect, &username, cand, log).await {
-                    LoginResult::Session { token, .. } => state.token = Some(token),
-                    LoginResult::MustReset { reset_token } => {
-                        reset_password(http, dialect, &username, &reset_token, &original, log)
-                            .await?;
-                        state.password = Some(original);
-                        return Ok(cand.clone());
-                    }
-                    LoginResult::Rejected(_) | LoginResult::Failed(_) => break,
-                }
-            }
-            let answer = change_own(http, dialect, state, cand, &original, log).await;
-            last_answer = answer.or(last_answer);
-            match answer {
-                Some(s) if (200..300).contains(&s) => {
-                    state.password = Some(original);
-                    return Ok(cand.clone());
-                }
-                // The server ended the session (e.g. a change logs out other sessions): log in again.
-                Some(401) => state.token = None,
-                _ => break,
-            }
-        }
-        tried.push(cand.clone());
-    }
-    // A server may make a change while answering an error: if the original works now, it is back.
-    if let LoginResult::Session { token, .. } =
-        login(http, dialect, &username, &original, log).await
-    {
-        state.token = Some(token);
-        state.password = Some(original);
-        return Ok("(a change the server answered with an error)".into());
-    }
-    state.password = None;
-    let hint = match last_answer {
-        Some(403) => " (the change route answered 403: this account may not change its own password there; an administrator must reset it)".to_string(),
-        Some(s) => format!(" (last answer: {s})"),
-        None => String::new(),
-    };
-    Err(format!(
-        "none of the {} password(s) it may have worked{hint}",
-        tried.len()
-    ))
-}
-
-/// Sends the valid change of `state`'s own password from `old` to `new`; returns the status.
-async fn change_own(
-    http: &Http,
-    dialect: &LoadedDialect,
-    state: &AccountState,
-    old: &str,
-    new: &str,
-    log: &mut Vec<Exchange>,
-) -> Option<u16> {
-    let template = valid_change(dialect);
-    let vars = |n: &str| match n {
-        "current_password" => Some(json!(old)),
-        "new_password" => Some(json!(new)),
-        "user_id" => state.user_id.clone(),
-        _ => None,
-    };
-    let token = state.token.clone().unwrap_or_default();
-    let request = render_request(http, dialect, &template, &vars, &token, AuthMode::Valid).ok()?;
-    let exchange = http.send("restore", request).await;
-    let status = exchange.response.as_ref().map(|r| r.status);
-    log.push(exchange);
-    status
-}
-
 /// After the last step: an account the run sent a new password to must log in with its original
 /// one. This catches a server that changed a password while answering an error, and a request
-/// whose answer never came. If the login fails, every password sent to it is tried, newest first.
+/// whose answer never came. If the login fails, the ladder puts it back with every password sent
+/// to it, newest first. Returns the step that restored it, `None` when nothing had changed.
 pub async fn verify_original(
     http: &Http,
     dialect: &LoadedDialect,
     state: &mut AccountState,
+    helpers: Helpers<'_>,
     log: &mut Vec<Exchange>,
-) -> Result<(), String> {
-    let (Some(user), Some(original)) = (state.account.username.clone(), state.original.clone())
-    else {
-        return Ok(());
+) -> Result<Option<RestoredBy>, String> {
+    let (Some(_), Some(original)) = (&state.account.username, state.original.clone()) else {
+        return Ok(None);
     };
+    let mut tries: Vec<String> = state.sent.iter().rev().cloned().collect();
+    tries.push(original.clone());
+    if let Some(unsettled) = state.unsettled.take() {
+        // The ladder failed during its case: try again now that every administrator is free.
+        return climb(http, dialect, state, &unsettled, helpers, log)
+            .await
+            .map(Some);
+    }
     // Only accounts that could log in during the run, or whose change the server accepted, can be
     // and need to be checked (an account of an external directory never logs in here).
     if state.sent.is_empty() || !(state.logged_in || state.change_accepted) {
-        return Ok(());
+        return Ok(None);
     }
-    match login(http, dialect, &user, &original, log).await {
+    match login_counted(http, dialect, state, &original, log).await {
         LoginResult::Session { token, .. } => {
             state.token = Some(token);
             state.password = Some(original);
-            Ok(())
+            Ok(None)
         }
         LoginResult::MustReset { reset_token } => {
+            let user = state.account.username.clone().unwrap_or_default();
             reset_password(http, dialect, &user, &reset_token, &original, log).await?;
             state.password = Some(original);
-            Ok(())
+            Ok(Some(RestoredBy::Itself))
         }
-        LoginResult::Rejected(_) => {
-            let mut tries: Vec<String> = state.sent.iter().rev().cloned().collect();
-            tries.push(original);
-            restore(http, dialect, state, &tries, log).await.map(|_| ())
-        }
+        LoginResult::Rejected(_) => climb(http, dialect, state, &tries, helpers, log)
+            .await
+            .map(Some),
         LoginResult::Failed(e) => Err(format!("cannot check its password: {e}")),
+    }
+}
+
+/// After the last step: every account is checked (`verify_original`), an account whose restore
+/// waited for a free administrator is restored, and the case that changed it learns how.
+pub(super) async fn verify_accounts(
+    env: &StepEnv<'_>,
+    states: &[tokio::sync::Mutex<AccountState>],
+    run: &mut DialectRun,
+) {
+    for (index, m) in states.iter().enumerate() {
+        let mut state = m.lock().await;
+        if run
+            .unrestored
+            .iter()
+            .any(|u| Some(&u.username) == state.account.username.as_ref())
+        {
+            continue; // already reported
+        }
+        // Nothing else runs now: every other account is free to help.
+        let mut others: Vec<_> = states
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != index)
+            .filter_map(|(_, o)| o.try_lock().ok())
+            .collect();
+        let helpers = Helpers {
+            actor: None,
+            admins: others.iter_mut().map(|g| &mut **g).collect(),
+            journal: env.journal.map(|journal| HelperJournal {
+                journal,
+                dialect: env.dialect.name().to_string(),
+                base_url: env.http.base_url.clone(),
+                case: "the end-of-run check".into(),
+            }),
+        };
+        let label = state.account.label();
+        // The exchanges of this check belong to no case; only its verdict is reported.
+        let mut log = Vec::new();
+        let verdict = verify_original(env.http, env.dialect, &mut state, helpers, &mut log).await;
+        drop(others);
+        match verdict {
+            Ok(by) => {
+                close_journal(env, &mut state, by);
+                if let Some(by) = by {
+                    settle_pending(run, &label, by);
+                }
+            }
+            Err(e) => run.unrestored.push(unrestored_at_end(env, &state, e)),
+        }
+    }
+}
+
+/// Cases that left `account` for the end of the run now say how it was restored.
+fn settle_pending(run: &mut DialectRun, account: &str, by: RestoredBy) {
+    for case in &mut run.cases {
+        for changed in &mut case.changed_accounts {
+            if changed.account == account && changed.restored_by.is_none() {
+                changed.restored_by = Some(by);
+            }
+        }
+    }
+}
+
+fn unrestored_at_end(env: &StepEnv<'_>, state: &AccountState, e: String) -> Unrestored {
+    let journal = env.journal.map(|j| j.path().display().to_string());
+    Unrestored {
+        dialect: env.dialect.name().to_string(),
+        role: state.account.role.clone(),
+        username: state.account.username.clone().unwrap_or_default(),
+        reason: format!("its original password no longer works after the run: {e}"),
+        journal: env.journal.map(restore_command),
+        manual: Some(manual_step(env.dialect, state, journal.as_deref())),
     }
 }
 
@@ -170,6 +159,7 @@ pub async fn verify_original(
 mod tests {
     use super::*;
     use rstest::rstest;
+    use serde_json::json;
 
     #[rstest]
     #[case(Some(json!("New-1")), vec!["New-1", "orig"])]

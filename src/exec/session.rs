@@ -38,6 +38,11 @@ pub struct AccountState {
     pub change_accepted: bool,
     /// A login of this account succeeded during the run (so its original password can be checked).
     pub logged_in: bool,
+    /// Logins of this account the server rejected in a row (lockout policies count them).
+    pub failed_logins: u32,
+    /// The ladder could not restore it during its case (no administrator was free): the passwords
+    /// it may have, tried again at the end of the run with every administrator.
+    pub unsettled: Option<Vec<String>>,
 }
 
 impl AccountState {
@@ -54,9 +59,46 @@ impl AccountState {
             journal_ids: Vec::new(),
             change_accepted: false,
             logged_in: false,
+            failed_logins: 0,
+            unsettled: None,
             account,
         }
     }
+}
+
+/// Failed logins in a row the run allows itself per account: well below the dialect's lockout
+/// threshold (OpenSpecimen locks after 5: the run stops at 2), unlimited where none is documented.
+pub fn login_budget(dialect: &LoadedDialect) -> u32 {
+    match dialect.spec.login.lockout_after {
+        Some(n) => (n.saturating_sub(1) / 2).max(1),
+        None => u32::MAX,
+    }
+}
+
+impl AccountState {
+    /// Whether one more rejected login stays within [`login_budget`].
+    pub fn may_fail_login(&self, dialect: &LoadedDialect) -> bool {
+        self.failed_logins < login_budget(dialect)
+    }
+}
+
+/// Logs `state`'s account in with `password`, counting a rejection against its budget.
+pub async fn login_counted(
+    http: &Http,
+    dialect: &LoadedDialect,
+    state: &mut AccountState,
+    password: &str,
+    log: &mut Vec<Exchange>,
+) -> LoginResult {
+    let username = state.account.username.clone().unwrap_or_default();
+    let result = login(http, dialect, &username, password, log).await;
+    match result {
+        LoginResult::Rejected(_) => state.failed_logins = state.failed_logins.saturating_add(1),
+        // Lockout policies count failures in a row: a good login starts the count again.
+        LoginResult::Session { .. } | LoginResult::MustReset { .. } => state.failed_logins = 0,
+        LoginResult::Failed(_) => {}
+    }
+    result
 }
 
 /// The answer to one login attempt.
@@ -158,13 +200,13 @@ pub async fn ensure_session(
     if let Some(why) = &state.login_failed {
         return Err(why.clone());
     }
-    let (Some(user), Some(pw)) = (state.account.username.clone(), state.password.clone()) else {
+    let (Some(_), Some(pw)) = (&state.account.username, state.password.clone()) else {
         return Err(format!(
             "{}: no token and no credentials",
             state.account.label()
         ));
     };
-    match login(http, dialect, &user, &pw, log).await {
+    match login_counted(http, dialect, state, &pw, log).await {
         LoginResult::Session { token, user_id } => {
             state.token = Some(token);
             state.logged_in = true;

@@ -6,16 +6,21 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 use super::client::Http;
-use super::journal::{Entry, Journal, restore_command};
+use super::journal::{Credential, Journal};
 use super::prove::{check_session_survived, prove_change};
 use super::render::render_request;
-use super::restore::{candidates, restore};
+use super::restore::candidates;
 use super::session::{AccountState, ensure_session};
+use super::touched::{
+    Settled, journal_before_send, may_have_changed, restore_touched, touched_accounts,
+    verify_touched,
+};
 use super::{CaseSecrets, RunOptions};
 use crate::check::{check_response, reasons};
 use crate::plan::{BodyPlan, Step, TargetUser};
 use crate::result::{CaseResult, Unrestored, Verdict};
 use crate::spec::LoadedDialect;
+use crate::target::Account;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The accounts a step holds locked, by index.
@@ -24,7 +29,7 @@ pub struct Held<'a> {
 }
 
 impl Held<'_> {
-    fn get(&mut self, index: usize) -> Option<&mut AccountState> {
+    pub fn get(&mut self, index: usize) -> Option<&mut AccountState> {
         self.states
             .iter_mut()
             .find(|(i, _)| *i == index)
@@ -41,6 +46,11 @@ pub struct StepEnv<'a> {
     pub journal: Option<&'a Journal>,
     /// Set on Ctrl-C / SIGTERM: no new case is sent.
     pub stop: &'a AtomicBool,
+    /// Every account of the run and its state, to borrow a free administrator for a restore.
+    pub accounts: &'a [Account],
+    pub states: &'a [tokio::sync::Mutex<AccountState>],
+    /// The administrators' credentials, journaled with each change for `pwconform restore`.
+    pub admins: &'a [Credential],
 }
 
 /// A passing result for `step` with nothing done yet; the run fills it in.
@@ -56,7 +66,7 @@ pub fn new_result(step: &Step) -> CaseResult {
         reasons: Vec::new(),
         checks: Vec::new(),
         exchanges: Vec::new(),
-        changed_account: None,
+        changed_accounts: Vec::new(),
         change_expected: false,
         duration_ms: 0,
         doc: step.expect.doc.clone(),
@@ -66,13 +76,13 @@ pub fn new_result(step: &Step) -> CaseResult {
     }
 }
 
-/// Runs `step` with its accounts held; returns its result and, if a password could not be put
-/// back, which account.
+/// Runs `step` with its accounts held; returns its result and the accounts whose password could
+/// not be put back.
 pub async fn run_step(
     env: &StepEnv<'_>,
     step: &Step,
     held: &mut Held<'_>,
-) -> (CaseResult, Option<Unrestored>) {
+) -> (CaseResult, Vec<Unrestored>) {
     let started = Instant::now();
     let mut result = new_result(step);
     let unrestored = execute(env, step, held, &mut result).await;
@@ -88,24 +98,29 @@ async fn execute(
     step: &Step,
     held: &mut Held<'_>,
     result: &mut CaseResult,
-) -> Option<Unrestored> {
+) -> Vec<Unrestored> {
     if let Some(why) = step.skipped() {
         result.verdict = Verdict::Skip;
         result.reasons.push(why.clone());
-        return None;
+        return Vec::new();
     }
     if env.stop.load(Ordering::SeqCst) {
         result.verdict = Verdict::Skip;
         result
             .reasons
             .push("not sent: the run was interrupted".into());
-        return None;
+        return Vec::new();
     }
     let Some(actor) = step.actor else {
         result.verdict = Verdict::Skip;
         result.reasons.push("no actor account".into());
-        return None;
+        return Vec::new();
     };
+    if let Some(why) = restore_pending(held) {
+        result.verdict = Verdict::Error;
+        result.reasons.push(why);
+        return Vec::new();
+    }
     let log = &mut result.exchanges;
     for index in step.accounts.iter().copied() {
         let Some(state) = held.get(index) else {
@@ -119,7 +134,7 @@ async fn execute(
         if let Err(e) = ensure_session(env.http, env.dialect, state, log).await {
             result.verdict = Verdict::Error;
             result.reasons.push(e);
-            return None;
+            return Vec::new();
         }
         env.secrets.add(state.token.as_deref());
     }
@@ -162,17 +177,17 @@ async fn execute(
             result
                 .reasons
                 .push(format!("cannot build the request: {e}"));
-            return None;
+            return Vec::new();
         }
     };
     let sent = sent_new_password(step, &vars);
-    if let Some(t) = step.target_account()
-        && let Some(state) = held.get(t)
-        && let Err(e) = journal_before_send(env, step, state, sent.as_ref())
-    {
-        result.verdict = Verdict::Error;
-        result.reasons.push(format!("not sent: {e}"));
-        return None;
+    let touched = touched_accounts(step);
+    for &index in &touched {
+        if let Err(e) = journal_before_send(env, step, held, index, sent.as_ref()) {
+            result.verdict = Verdict::Error;
+            result.reasons.push(format!("not sent: {e}"));
+            return Vec::new();
+        }
     }
     let mut exchange = env.http.send("case", request).await;
     if needs_fresh_session(step, &exchange)
@@ -191,71 +206,119 @@ async fn execute(
             }
         }
     }
-    let Some(response) = exchange.response.clone() else {
-        result.verdict = Verdict::Error;
-        result.reasons.push(format!(
-            "no answer from the target: {}",
-            exchange.error.clone().unwrap_or_default()
-        ));
-        result.exchanges.push(exchange);
-        return None;
-    };
+    let status = exchange.response.as_ref().map(|r| r.status);
+    match exchange.response.clone() {
+        Some(response) => {
+            result.checks = check_response(&step.expect, &response);
+            result.reasons = reasons(&result.checks);
+            if !result.reasons.is_empty() {
+                // Why the body looks the way it does (compressed, cut, not UTF-8, a redirect).
+                result.reasons.extend(Http::response_notes(&response));
+            }
+        }
+        None => {
+            result.verdict = Verdict::Error;
+            result.reasons.push(format!(
+                "no answer from the target: {}",
+                exchange.error.clone().unwrap_or_default()
+            ));
+        }
+    }
     result.exchanges.push(exchange);
-    result.checks = check_response(&step.expect, &response);
-    result.reasons = reasons(&result.checks);
-    if !result.reasons.is_empty() {
-        // Why the body looks the way it does (compressed, cut, not UTF-8, a redirect).
-        result.reasons.extend(Http::response_notes(&response));
+    if !may_have_changed(status) {
+        return Vec::new();
     }
+    let original_of = |held: &mut Held<'_>, i: usize| {
+        held.get(i)
+            .and_then(|s| s.original.clone())
+            .unwrap_or_default()
+    };
+    let mut lost = Vec::new();
+    for index in touched {
+        let tries = candidates(sent.as_ref(), &original_of(held, index));
+        let accepted = status.is_some_and(|s| (200..300).contains(&s));
+        let settled = if accepted && step.target_account() == Some(index) {
+            accepted_change(env, step, held, index, sent.as_ref(), &tries, result).await
+        } else {
+            verify_touched(env, step, held, index, &tries, &mut result.exchanges).await
+        };
+        match settled {
+            Settled::Unchanged => {}
+            Settled::Restored(changed) => result.changed_accounts.push(changed),
+            Settled::Lost(changed, unrestored) => {
+                let why = match &unrestored {
+                    Some(u) => format!(
+                        "could NOT restore {}'s password: {}",
+                        changed.account, u.reason
+                    ),
+                    None => super::touched::pending_reason(&changed.account),
+                };
+                result.reasons.push(why);
+                result.changed_accounts.push(changed);
+                lost.extend(unrestored);
+            }
+        }
+    }
+    lost
+}
 
-    let target = step.target_account()?;
-    if !(200..300).contains(&response.status) {
-        return None;
-    }
-    // The server accepted a change of the target's password.
-    let state = held.get(target)?;
+/// The server accepted a change of the named account's password: prove it (the happy path), then
+/// put the original back through the ladder.
+async fn accepted_change(
+    env: &StepEnv<'_>,
+    step: &Step,
+    held: &mut Held<'_>,
+    target: usize,
+    sent: Option<&Value>,
+    tries: &[String],
+    result: &mut CaseResult,
+) -> Settled {
+    let Some(state) = held.get(target) else {
+        return Settled::Unchanged;
+    };
     state.change_accepted = true;
-    result.changed_account = Some(state.account.label());
     result.change_expected = step.expect.expects_success();
     let own = step.actor == Some(target);
     let proving = result.change_expected && result.reasons.is_empty();
+    let status = result
+        .exchanges
+        .last()
+        .and_then(|e| e.response.as_ref())
+        .map(|r| r.status)
+        .unwrap_or_default();
     if proving {
-        prove_change(env, state, sent.as_ref(), own, result).await;
+        prove_change(env, state, sent, own, result).await;
     } else {
         result.reasons.push(format!(
-            "the server accepted this request ({}), so {}'s password may have changed; restoring it",
-            response.status,
+            "the server accepted this request ({status}), so {}'s password may have changed; restoring it",
             state.account.label()
         ));
     }
-    let original = state.original.clone().unwrap_or_default();
-    let tries = candidates(sent.as_ref(), &original);
+    if proving && state.password.is_some() && state.password == state.original {
+        // The proof logged in with the original password: the server changed nothing.
+        return Settled::Unchanged;
+    }
     let before = result.exchanges.len();
-    let restored = restore(env.http, env.dialect, state, &tries, &mut result.exchanges).await;
+    let settled = restore_touched(env, step, held, target, tries, &mut result.exchanges).await;
     if proving && own && env.dialect.spec.auth.session_survives_own_change {
         let restore_log = result.exchanges.split_off(before);
         check_session_survived(&restore_log, result);
         result.exchanges.extend(restore_log);
     }
-    match restored {
-        Ok(_) => {
-            close_journal(env, state);
-            None
-        }
-        Err(e) => {
-            result.reasons.push(format!(
-                "could NOT restore {}'s password: {e}",
-                state.account.label()
-            ));
-            Some(Unrestored {
-                dialect: step.dialect.clone(),
-                role: state.account.role.clone(),
-                username: state.account.username.clone().unwrap_or_default(),
-                reason: e,
-                journal: env.journal.map(restore_command),
-            })
-        }
-    }
+    settled
+}
+
+/// An account of the step whose restore waits for the end of the run: its password is unknown.
+fn restore_pending(held: &Held<'_>) -> Option<String> {
+    held.states
+        .iter()
+        .find(|(_, s)| s.unsettled.is_some())
+        .map(|(_, s)| {
+            format!(
+                "not sent: {}'s password is unknown until its restore at the end of the run",
+                s.account.label()
+            )
+        })
 }
 
 /// A valid credential answered 401 where the contract expects something else.
@@ -263,51 +326,6 @@ fn needs_fresh_session(step: &Step, exchange: &crate::result::Exchange) -> bool 
     step.auth == crate::plan::AuthMode::Valid
         && exchange.response.as_ref().is_some_and(|r| r.status == 401)
         && !step.expect.status.contains(&401)
-}
-
-/// Writes what the account may have after this request to the journal, before it is sent.
-fn journal_before_send(
-    env: &StepEnv<'_>,
-    step: &Step,
-    state: &mut AccountState,
-    sent: Option<&Value>,
-) -> Result<(), String> {
-    let Some(original) = state.original.clone() else {
-        return Ok(());
-    };
-    let tries = candidates(sent, &original);
-    // Candidates are the generated password (already a secret), its trimmed form (the same) or a
-    // literal of the case file (`123`, `true`): test data, not secrets, so they are not redacted.
-    for t in &tries {
-        if *t != original && !state.sent.contains(t) {
-            state.sent.insert(t.clone());
-        }
-    }
-    let Some(journal) = env.journal else {
-        return Ok(());
-    };
-    let id = journal.open(Entry {
-        id: 0,
-        dialect: step.dialect.clone(),
-        base_url: env.http.base_url.clone(),
-        role: state.account.role.clone(),
-        username: state.account.username.clone().unwrap_or_default(),
-        user_id: state.user_id.clone(),
-        original,
-        candidates: tries,
-        case: step.id.clone(),
-    })?;
-    state.journal_ids.push(id);
-    Ok(())
-}
-
-/// The account's password is known to be the original again.
-pub fn close_journal(env: &StepEnv<'_>, state: &mut AccountState) {
-    if let Some(j) = env.journal {
-        for id in state.journal_ids.drain(..) {
-            let _ = j.close(id);
-        }
-    }
 }
 
 /// The value sent as the new password, as the server saw it.

@@ -43,16 +43,38 @@ struct Who {
     skip: Option<String>,
 }
 
-fn no_account(target: &Target, role: &str, nth: usize) -> String {
-    let which = if nth == 0 {
-        "an account"
-    } else {
-        "a second account"
-    };
-    format!(
-        "needs {which} of role `{role}`, and {} has none",
-        target.accounts_source
-    )
+/// Why a case cannot run: exactly what the accounts lack (a role, a second account, a trait).
+fn no_account(target: &Target, role: &str, nth: usize, traits: &[String]) -> String {
+    let source = &target.accounts_source;
+    let of_role: Vec<&crate::target::Account> =
+        target.accounts.iter().filter(|a| a.role == role).collect();
+    if !traits.is_empty() {
+        let plain = if of_role.is_empty() {
+            "none of that role at all".to_string()
+        } else {
+            format!("{} of that role, none with it", of_role.len())
+        };
+        return format!(
+            "needs an account of role `{role}` with trait(s) {}, and {source} has {plain}",
+            traits.join(", ")
+        );
+    }
+    let plain = of_role.iter().filter(|a| a.traits.is_empty()).count();
+    match (nth, plain) {
+        (0, _) if of_role.is_empty() => {
+            format!("needs an account of role `{role}`, and {source} has none")
+        }
+        (0, _) => format!(
+            "needs an account of role `{role}` without traits, and {source}'s `{role}` accounts \
+             all have traits (they are kept for the cases that require them)"
+        ),
+        (_, 0) => {
+            format!("needs two accounts of role `{role}`, and {source} has none without traits")
+        }
+        _ => format!(
+            "needs a second account of role `{role}`, and {source} has only {plain} without traits"
+        ),
+    }
 }
 
 fn targets_for(case: &Case, dialect: &LoadedDialect, target: &Target, role: &str) -> Vec<Who> {
@@ -62,17 +84,9 @@ fn targets_for(case: &Case, dialect: &LoadedDialect, target: &Target, role: &str
     } else {
         target.account_with(role, &d.requires)
     };
-    let mut skip = actor.is_none().then(|| {
-        if d.requires.is_empty() {
-            no_account(target, role, 0)
-        } else {
-            format!(
-                "needs an account of role `{role}` with trait(s) {}, and {} has none",
-                d.requires.join(", "),
-                target.accounts_source
-            )
-        }
-    });
+    let mut skip = actor
+        .is_none()
+        .then(|| no_account(target, role, 0, &d.requires));
     let user = d.user.as_ref().map_or("self", |u| u.value.as_str());
     let literal = |v: &Value| Who {
         actor,
@@ -105,9 +119,10 @@ fn targets_for(case: &Case, dialect: &LoadedDialect, target: &Target, role: &str
                     } else {
                         target.account_with(&tr, &d.user_requires)
                     };
-                    let skip = skip
-                        .clone()
-                        .or_else(|| t.is_none().then(|| no_account(target, &tr, nth)));
+                    let skip = skip.clone().or_else(|| {
+                        t.is_none()
+                            .then(|| no_account(target, &tr, nth, &d.user_requires))
+                    });
                     Who {
                         actor,
                         target: t.map_or(TargetUser::Literal(Value::Null), TargetUser::Account),

@@ -48,9 +48,13 @@ impl Redactor {
                 username,
                 reason,
                 journal,
+                manual,
             } = u;
             self.redact_all([dialect, role, username, reason]);
-            journal.iter_mut().for_each(|j| self.redact_in_place(j));
+            journal
+                .iter_mut()
+                .chain(manual.iter_mut())
+                .for_each(|j| self.redact_in_place(j));
         }
         notes.iter_mut().for_each(|n| self.redact_in_place(n));
     }
@@ -75,7 +79,7 @@ impl Redactor {
             reasons,
             checks,
             exchanges,
-            changed_account,
+            changed_accounts,
             change_expected: _,
             duration_ms: _,
             doc,
@@ -86,7 +90,7 @@ impl Redactor {
         self.redact_all([dialect, id, title, theme, expected_outcome]);
         tags.iter_mut()
             .chain(reasons.iter_mut())
-            .chain(changed_account.iter_mut())
+            .chain(changed_accounts.iter_mut().map(|c| &mut c.account))
             .chain(doc.iter_mut())
             .chain(file.iter_mut())
             .chain(subject.fields.iter_mut())

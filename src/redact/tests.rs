@@ -166,7 +166,7 @@ fn every_string_field_is_redacted() {
             // Enum tags are not text: they must still deserialise.
             Value::Object(map) => map
                 .iter_mut()
-                .filter(|(k, _)| !["verdict", "kind"].contains(&k.as_str()))
+                .filter(|(k, _)| !["verdict", "kind", "restored_by"].contains(&k.as_str()))
                 .for_each(|(_, v)| fill(v)),
             _ => {}
         }
@@ -174,7 +174,10 @@ fn every_string_field_is_redacted() {
     const SECRET: &str = "Fill-Secret-42";
     let mut report = testdata::report();
     for case in &mut report.cases {
-        case.changed_account = Some(String::new());
+        case.changed_accounts = vec![crate::result::ChangedAccount {
+            account: String::new(),
+            restored_by: Some(crate::result::RestoredBy::Actor),
+        }];
         case.doc = Some(String::new());
         case.file = Some(String::new());
         case.subject.fields = vec![String::new()];
@@ -190,6 +193,7 @@ fn every_string_field_is_redacted() {
     }
     for u in &mut report.unrestored {
         u.journal = Some(String::new());
+        u.manual = Some(String::new());
     }
     let mut value = serde_json::to_value(&report).unwrap();
     fill(&mut value);

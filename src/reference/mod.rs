@@ -3,6 +3,7 @@
 //! The runner never calls into this module: it talks to a server started here over HTTP, exactly as
 //! to any other target. Faults (`--fault NAME`) switch on realistic bugs, to prove the suite catches them.
 
+pub mod inspect;
 pub mod jwt;
 pub mod ocariot;
 pub mod openspecimen;

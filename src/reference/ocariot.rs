@@ -1,9 +1,11 @@
-//! The OCARIoT reference server: the API gateway and account service reduced to the two routes the
-//! suite needs, `POST /v1/auth` and `PUT /v1/users/{user_id}/password`, faithful to
+//! The OCARIoT reference server: the API gateway and account service reduced to the routes the
+//! suite needs, `POST /v1/auth`, `PUT /v1/users/{user_id}/password` and the admin reset
+//! `POST /v1/users/{user_id}/reset-password` (used only to restore), faithful to
 //! `dialects/ocariot.md` (status codes, exact messages, the order of the checks).
 //!
 //! Layout: [`accounts`] (roles, scopes, seed, store), [`auth`] (login, token and permission checks),
-//! [`body`] (body parsing, field validation), [`password`] (the route), [`errors`] (the documented
+//! [`body`] (body parsing, field validation), [`password`] (the route), [`reset`] (the admin
+//! reset), [`errors`] (the documented
 //! error bodies), [`faults`] (the bugs `--fault` switches on).
 
 mod accounts;
@@ -12,6 +14,7 @@ mod body;
 mod errors;
 mod faults;
 mod password;
+mod reset;
 
 #[cfg(test)]
 mod test_support;
@@ -21,6 +24,8 @@ mod tests_auth;
 mod tests_contract;
 #[cfg(test)]
 mod tests_faults;
+#[cfg(test)]
+mod tests_reset;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -69,12 +74,30 @@ pub fn build(faults: Faults) -> (Router, Vec<SeedAccount>) {
     let router = Router::new()
         .route("/v1/auth", post(auth::login))
         .route("/v1/users/{user_id}/password", put(password::change))
+        .route("/v1/users/{user_id}/reset-password", post(reset::reset))
+        .route(super::inspect::PATH, post(password_check))
         .fallback(|uri: Uri| async move { errors::not_found(uri.path()) })
         .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
             method_not_allowed(&method, &uri)
         })
         .with_state(state);
     (router, listed)
+}
+
+/// The reference-only inspection route (see `reference::inspect`).
+async fn password_check(
+    axum::extract::State(state): axum::extract::State<Shared>,
+    body: axum::body::Bytes,
+) -> Response {
+    super::inspect::answer(&body, |q| {
+        let store = state.lock();
+        let account = store.by_username(&q.username)?;
+        Some(super::inspect::PasswordState {
+            current: account.password == q.password,
+            reset_pending: false,
+            locked: false,
+        })
+    })
 }
 
 fn method_not_allowed(method: &Method, uri: &Uri) -> Response {

@@ -209,6 +209,10 @@ pub const FAULTS: &[FaultInfo] = &[
         "ldap-password-change-allowed",
         "Accounts of an LDAP/SAML domain get a local password instead of USER_PASSWD_CHANGE_NOT_ALLOWED.",
     ),
+    fault(
+        "change-applies-to-caller",
+        "The checks look at userId but the new password is written to the signed-in caller's account (the session's user), whoever the request names.",
+    ),
 ];
 
 /// Everything the handlers share.
@@ -228,6 +232,22 @@ impl App {
 }
 
 pub(crate) type Shared = Arc<App>;
+
+/// The reference-only inspection route (see `reference::inspect`).
+async fn password_check(
+    axum::extract::State(app): axum::extract::State<Shared>,
+    body: axum::body::Bytes,
+) -> axum::response::Response {
+    super::inspect::answer(&body, |q| {
+        let mut store = app.store();
+        let account = store.by_login_mut(&q.username)?;
+        Some(super::inspect::PasswordState {
+            current: account.password_matches(&q.password),
+            reset_pending: account.reset_token.is_some(),
+            locked: account.locked,
+        })
+    })
+}
 
 /// Builds the router and the seeded accounts; `legacy` serves the older wiki URL instead of the current one.
 pub fn build(faults: Faults, legacy: bool) -> (Router, Vec<SeedAccount>) {
@@ -256,6 +276,7 @@ pub fn build(faults: Faults, legacy: bool) -> (Router, Vec<SeedAccount>) {
             &format!("{PREFIX}/users/reset-password"),
             post(reset::reset_password),
         )
+        .route(super::inspect::PATH, post(password_check))
         .merge(change_route)
         .fallback(reply::no_route)
         .with_state(app);

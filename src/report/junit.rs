@@ -162,6 +162,9 @@ fn describe_unrestored(u: &Unrestored) -> String {
     if let Some(hint) = restore_hint(u) {
         text.push_str(&format!("; {hint}"));
     }
+    if let Some(manual) = &u.manual {
+        text.push_str(&format!("; by hand: {manual}"));
+    }
     text
 }
 

@@ -58,6 +58,9 @@ fn push_unrestored(out: &mut String, report: &RunReport) {
             }
             None => {}
         }
+        if let Some(manual) = &u.manual {
+            line.push_str(&format!("; by hand: {}", escape(manual)));
+        }
         out.push_str(&line);
         out.push('\n');
     }

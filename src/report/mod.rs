@@ -71,16 +71,26 @@ pub fn first_reason(case: &CaseResult) -> String {
 
 /// One line about passwords the server changed although the case expected a refusal, e.g.
 /// `passwords changed by cases that expected a refusal: ocariot/empty-new-password (admin#1
-/// (admin1)); every other password was restored and checked by logging in`. `None` when there
-/// were none. Expected changes (the happy path) are not counted: they are proven and restored.
+/// (admin1), restored by admin reset); each was restored and checked by logging in`. `None` when
+/// there were none. Expected changes (the happy path) are not counted: they are proven and
+/// restored. Every account a case changed is named: the one it named, and the caller when the
+/// server applied the change to the caller.
 pub fn unexpected_changes_line(report: &RunReport) -> Option<String> {
     let changes: Vec<String> = report
         .cases
         .iter()
         .filter(|c| !c.change_expected)
-        .filter_map(|c| {
-            let account = c.changed_account.as_ref()?;
-            Some(format!("{} ({account})", case_name(c)))
+        .filter(|c| !c.changed_accounts.is_empty())
+        .map(|c| {
+            let accounts: Vec<String> = c
+                .changed_accounts
+                .iter()
+                .map(|a| match a.restored_by {
+                    Some(by) => format!("{}, restored by {by}", a.account),
+                    None => format!("{}, NOT restored", a.account),
+                })
+                .collect();
+            format!("{} ({})", case_name(c), accounts.join("; "))
         })
         .collect();
     if changes.is_empty() {
@@ -202,12 +212,22 @@ mod tests {
         report.unrestored.clear();
         // The happy path changed a password too, but that was expected.
         assert_eq!(unexpected_changes_line(&report), None);
-        report.cases[1].changed_account = Some("educator#1 (edu1)".to_owned());
+        report.cases[1].changed_accounts = vec![
+            crate::result::ChangedAccount {
+                account: "educator#1 (edu1)".to_owned(),
+                restored_by: Some(crate::result::RestoredBy::Actor),
+            },
+            crate::result::ChangedAccount {
+                account: "admin#1 (adm1)".to_owned(),
+                restored_by: Some(crate::result::RestoredBy::AdminReset),
+            },
+        ];
         assert_eq!(
             unexpected_changes_line(&report).as_deref(),
             Some(
                 "passwords changed by cases that expected a refusal: \
-                 ocariot/wrong-type[old_password=123] (educator#1 (edu1)); each was restored \
+                 ocariot/wrong-type[old_password=123] (educator#1 (edu1), restored by the actor; \
+                 admin#1 (adm1), restored by admin reset); each was restored \
                  and checked by logging in"
             )
         );

@@ -251,6 +251,12 @@ fn unrestored_box(unrestored: &[Unrestored]) -> Vec<String> {
         if let Some(hint) = restore_hint(u) {
             lines.push(format!("!!!     {hint}"));
         }
+        if let Some(manual) = &u.manual {
+            lines.push(format!(
+                "!!!     by hand: {}",
+                indent_continuation(manual, "!!!     ")
+            ));
+        }
     }
     lines.push(BOX_EDGE.to_owned());
     lines

@@ -66,7 +66,7 @@ fn case(dialect: &str, id: &str, theme: &str, verdict: Verdict) -> CaseResult {
         reasons: Vec::new(),
         checks: Vec::new(),
         exchanges: Vec::new(),
-        changed_account: None,
+        changed_accounts: Vec::new(),
         change_expected: false,
         duration_ms: 120,
         doc: None,
@@ -90,7 +90,10 @@ fn happy_path() -> CaseResult {
     let mut c = case("ocariot", "happy-path", "happy-path", Verdict::Pass);
     c.exchanges = vec![login, change];
     c.subject.rules = vec!["outcome:changed".to_owned(), "role:admin/own".to_owned()];
-    c.changed_account = Some("edu1".to_owned());
+    c.changed_accounts = vec![crate::result::ChangedAccount {
+        account: "edu1".to_owned(),
+        restored_by: Some(crate::result::RestoredBy::Itself),
+    }];
     c.change_expected = true;
     c
 }
@@ -181,6 +184,7 @@ pub fn report() -> RunReport {
             username: "edu1".to_owned(),
             reason: format!("restore answered 401; password is now {NEW_PASSWORD}"),
             journal: Some("reports/restore-journal-1700000000.json".to_owned()),
+            manual: None,
         }],
         notes: vec![format!("login failed for admin with token {TOKEN}")],
     }

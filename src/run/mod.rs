@@ -9,6 +9,7 @@ mod events;
 mod inputs;
 mod jobs;
 mod observe;
+mod roles;
 mod signal;
 
 use std::path::PathBuf;
@@ -72,6 +73,8 @@ pub struct RunConfig {
     pub step_summary: Option<PathBuf>,
     /// Print GitHub Actions `::error` annotations for failing cases and unrestored accounts.
     pub github_annotations: bool,
+    /// Any skipped case fails the run (a role, a second account or a trait is missing).
+    pub fail_on_skip: bool,
 }
 
 impl Default for RunConfig {
@@ -97,6 +100,7 @@ impl Default for RunConfig {
             loaded: None,
             step_summary: None,
             github_annotations: false,
+            fail_on_skip: false,
         }
     }
 }
@@ -116,6 +120,8 @@ pub struct RunOutcome {
     pub report: RunReport,
     pub interrupted: bool,
     pub report_error: Option<ReportError>,
+    /// `RunConfig::fail_on_skip`: a skipped case counts as a failure.
+    pub skips_fail: bool,
 }
 
 /// The outcome in one word, from worst to best (the CLI's exit codes 4, 3, 1, 0).
@@ -139,6 +145,7 @@ impl RunOutcome {
         } else if cases.iter().any(|c| c.verdict == Verdict::Fail)
             || self.report_error.is_some()
             || self.interrupted
+            || (self.skips_fail && cases.iter().any(|c| c.verdict == Verdict::Skip))
         {
             RunStatus::Failures
         } else {
@@ -307,6 +314,7 @@ pub async fn run(config: &RunConfig, reporter: &dyn Reporter) -> Result<RunOutco
         report,
         interrupted,
         report_error,
+        skips_fail: config.fail_on_skip,
     })
 }
 
@@ -331,6 +339,12 @@ async fn send_all(
         report.cases.extend(run.cases);
         report.unrestored.extend(run.unrestored);
         report.notes.extend(run.notes);
+        report.notes.extend(roles::missing_roles_note(
+            &job.dialect,
+            &job.target,
+            &job.plan,
+            config.fail_on_skip,
+        ));
     }
 }
 

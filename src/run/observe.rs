@@ -27,7 +27,7 @@ impl Observer for Live<'_> {
         &self,
         mut case: CaseResult,
         own: &[String],
-        unrestored: Option<&Unrestored>,
+        unrestored: &[Unrestored],
     ) -> CaseResult {
         let scoped;
         let shared;
@@ -42,17 +42,20 @@ impl Observer for Live<'_> {
             apply_to_case(&mut case, k.baseline, &k.source, &k.today);
         }
         redactor.redact_case_in_place(&mut case);
-        if let Some(u) = unrestored {
-            let mut u = [u.clone()];
-            redactor.redact_run_notes(&mut u, &mut []);
-            for account in &u {
-                self.reporter
-                    .on_event(&RunEvent::AccountNotRestored { account });
-            }
-        } else if let Some(account) = &case.changed_account {
+        let mut lost = unrestored.to_vec();
+        redactor.redact_run_notes(&mut lost, &mut []);
+        for account in &lost {
+            self.reporter
+                .on_event(&RunEvent::AccountNotRestored { account });
+        }
+        for changed in case
+            .changed_accounts
+            .iter()
+            .filter(|c| c.restored_by.is_some())
+        {
             self.reporter.on_event(&RunEvent::AccountRestored {
                 case: &case,
-                account,
+                account: &changed.account,
             });
         }
         self.reporter

@@ -33,6 +33,10 @@ pub struct Dialect {
     /// How a user forced to reset their password at next login is brought back (OpenSpecimen).
     #[serde(default)]
     pub reset: Option<ResetFlow>,
+    /// How an administrator sets anyone's password without the old one; used only to restore an
+    /// account that cannot put its own password back.
+    #[serde(default)]
+    pub admin_reset: Option<AdminReset>,
     /// What does not apply to this API, each with the reason: abstract fields the route does not
     /// take (`user_id` on a route that changes the caller's own password only) and abstract
     /// outcomes it cannot produce (`forbidden`...). Cases needing them are skipped with the reason.
@@ -119,6 +123,10 @@ pub struct Login {
     /// How to end a session (optional; used to leave no sessions behind).
     #[serde(default)]
     pub logout: Option<Logout>,
+    /// Failed logins after which the server locks the account (OpenSpecimen: 5). The runner keeps
+    /// its own failed logins per account well below it.
+    #[serde(default)]
+    pub lockout_after: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -308,6 +316,47 @@ pub struct ResetFlow {
     /// After someone else changed a user's password, that user's next login must demand a reset.
     #[serde(default)]
     pub forced_after_change_by_other: bool,
+}
+
+/// An administrator's way to set a user's password without the old one (OCARIoT's reset route,
+/// OpenSpecimen's change route called by a super admin).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminReset {
+    pub method: String,
+    /// Path template with `{{ user_id }}`.
+    pub path: String,
+    /// Constant query parameters.
+    #[serde(default)]
+    pub query: IndexMap<String, String>,
+    #[serde(default = "json_media_type")]
+    pub content_type: String,
+    /// Body template: `{{ user_id }}` (the account's id, with its JSON type) and `{{ password }}`.
+    pub body: Value,
+    /// Roles whose accounts may call it, in the order they are tried.
+    pub roles: Vec<String>,
+    /// What the account must do afterwards before it is back to normal.
+    #[serde(default)]
+    pub finish: ResetFinish,
+    /// The documentation (or observation) this route comes from.
+    #[serde(default)]
+    pub doc: Option<String>,
+}
+
+fn json_media_type() -> String {
+    "application/json".into()
+}
+
+/// After an admin reset.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResetFinish {
+    /// Nothing: the password works at once.
+    #[default]
+    None,
+    /// The account's next login demands a reset: it is completed through `reset` with the same
+    /// password.
+    ResetAtLogin,
 }
 
 /// The abstract outcomes a case may expect. Dialects map each to a response.

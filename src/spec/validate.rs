@@ -3,8 +3,8 @@
 
 use super::load::LoadedDialect;
 use super::model::{
-    CONFIRMATION_FIELD, CONFIRMATION_OUTCOME, Dialect, FIELDS, KINDS, Location, OPTIONAL_FIELDS,
-    OUTCOMES, Outcome, RAW_KINDS,
+    AdminReset, CONFIRMATION_FIELD, CONFIRMATION_OUTCOME, Dialect, FIELDS, KINDS, Location,
+    OPTIONAL_FIELDS, OUTCOMES, Outcome, RAW_KINDS, ResetFinish,
 };
 use crate::case::AUTHS;
 use crate::source::{Problem, did_you_mean, dotted};
@@ -73,6 +73,9 @@ pub fn validate_dialect(d: &LoadedDialect) -> Vec<Problem> {
                 ));
             }
         }
+    }
+    if let Some(reset) = &spec.admin_reset {
+        check_admin_reset(spec, reset, &mut p);
     }
     if !spec.roles.values().any(|r| r.own) {
         p.push(Problem::at_key(
@@ -294,6 +297,57 @@ fn check_outcome(d: &LoadedDialect, at: &[String], out: &Outcome, p: &mut Vec<Pr
             ));
         }
         check_outcome(d, &here_path, &r.then, p);
+    }
+}
+
+/// `admin_reset`: known template variables, known roles, and a finish the dialect can carry out.
+fn check_admin_reset(spec: &super::model::Dialect, r: &AdminReset, p: &mut Vec<Problem>) {
+    let allowed = ["user_id", "password"];
+    let used = variables(&r.path)
+        .into_iter()
+        .map(|v| (v, "path"))
+        .chain(variables_in(&r.body).into_iter().map(|v| (v, "body")));
+    for (v, key) in used {
+        if !allowed.contains(&v.as_str()) {
+            p.push(Problem::at_key(
+                &["admin_reset", key],
+                format!(
+                    "admin_reset.{key}: unknown template variable `{v}`{} (use user_id, password)",
+                    did_you_mean(&v, allowed.iter().copied())
+                ),
+            ));
+        }
+    }
+    if !variables_in(&r.body).iter().any(|v| v == "password") {
+        p.push(Problem::at_key(
+            &["admin_reset", "body"],
+            "admin_reset.body: must send `{{ password }}`",
+        ));
+    }
+    if r.roles.is_empty() {
+        p.push(Problem::at_key(
+            &["admin_reset", "roles"],
+            "admin_reset.roles: name at least one role that may call it",
+        ));
+    }
+    for (i, role) in r.roles.iter().enumerate() {
+        if !spec.roles.contains_key(role) {
+            p.push(Problem::at_value(
+                &["admin_reset", "roles", &i.to_string()],
+                format!(
+                    "admin_reset.roles: unknown role `{role}`{}; expected one of: {}",
+                    did_you_mean(role, spec.roles.keys().map(String::as_str)),
+                    spec.roles.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+    }
+    let can_finish = spec.reset.is_some() && spec.login.reset_token.is_some();
+    if r.finish == ResetFinish::ResetAtLogin && !can_finish {
+        p.push(Problem::at_value(
+            &["admin_reset", "finish"],
+            "admin_reset.finish: `reset_at_login` needs `reset` and `login.reset_token`",
+        ));
     }
 }
 

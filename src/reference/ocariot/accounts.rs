@@ -27,6 +27,9 @@ pub const PASSWORD_UPDATE_SCOPES: &[&str] = &[
     "applications:update",
 ];
 
+/// The scope of `POST /v1/users/{user_id}/reset-password` (admins only).
+pub const RESET_SCOPE: &str = "users:resetPassword";
+
 impl Role {
     pub const ALL: [Role; 6] = [
         Role::Admin,

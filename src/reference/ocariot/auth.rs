@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::super::Faults;
 use super::super::jwt::{self, JwtError};
-use super::accounts::{Role, scope_allows_password_update};
+use super::accounts::{RESET_SCOPE, Role, scope_allows_password_update};
 use super::errors::{self, ApiError, json_response};
 use super::faults as f;
 use super::{ISSUER, Shared, TOKEN_LIFETIME, body};
@@ -20,6 +20,8 @@ pub struct Caller {
     pub sub: String,
     /// The token carries one of the password-update scopes.
     pub may_update: bool,
+    /// The token carries `users:resetPassword` (admins).
+    pub may_reset: bool,
 }
 
 /// `POST /v1/auth`: username and password for a token.
@@ -112,13 +114,15 @@ pub fn authenticate(
             Ok(Caller {
                 sub: user_id.to_string(),
                 may_update,
+                may_reset: false,
             })
         }
         Err(e) => Err(e),
     }
 }
 
-fn token_caller(state: &Shared, headers: &HeaderMap) -> Result<Caller, ApiError> {
+/// The caller of a route that needs a valid token whatever the faults (the reset route).
+pub fn token_caller(state: &Shared, headers: &HeaderMap) -> Result<Caller, ApiError> {
     let token =
         bearer(headers).ok_or_else(|| ApiError::unauthorized(errors::DESC_NO_CREDENTIALS))?;
     let now = jwt::now();
@@ -145,6 +149,7 @@ fn token_caller(state: &Shared, headers: &HeaderMap) -> Result<Caller, ApiError>
     Ok(Caller {
         sub: sub.to_string(),
         may_update: scope_allows_password_update(scope),
+        may_reset: scope.split_whitespace().any(|s| s == RESET_SCOPE),
     })
 }
 
@@ -167,7 +172,10 @@ pub fn authorize(state: &Shared, caller: &Caller, user_id: &str) -> Result<(), A
     if !caller.may_update && !faults.has(f::ALLOW_CHILD_AND_APPLICATION) {
         return Err(forbidden());
     }
-    if well_formed(user_id) && user_id != caller.sub && !faults.has(f::ALLOW_OTHER_USERS) {
+    let exempt = faults.has(f::ALLOW_OTHER_USERS)
+        || faults.has(f::CHANGE_APPLIES_TO_CALLER)
+        || (faults.has(f::ADMIN_CHANGES_OTHERS) && caller.may_reset);
+    if well_formed(user_id) && user_id != caller.sub && !exempt {
         if faults.has(f::UNKNOWN_USER_404_INSTEAD_OF_403) && state.lock().get(user_id).is_none() {
             return Ok(());
         }

@@ -88,7 +88,9 @@ fn check_field(
     }
     let blank = value.is_empty()
         || (name == NEW && faults.has(f::WHITESPACE_PASSWORD_REJECTED) && value.trim().is_empty());
-    if blank && !faults.has(f::ACCEPT_EMPTY_PASSWORDS) {
+    let lenient = faults.has(f::ACCEPT_EMPTY_PASSWORDS)
+        || (name == NEW && faults.has(f::ACCEPT_EMPTY_NEW_PASSWORD));
+    if blank && !lenient {
         return Err(ApiError::invalid_field(format!(
             "{name} must have at least one character!"
         )));

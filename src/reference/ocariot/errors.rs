@@ -16,6 +16,8 @@ pub const MSG_UNABLE_TO_PROCESS: &str = "Unable to process request body!";
 pub const MSG_INVALID_ID: &str = "Parameter {user_id} is not in valid format!";
 pub const MSG_INVALID_FIELDS: &str = "One or more request fields are invalid...";
 pub const MSG_REQUIRED_FIELDS: &str = "Required fields were not provided...";
+/// The reset route's wording (singular).
+pub const MSG_REQUIRED_FIELD: &str = "Required field not provided...";
 pub const MSG_USER_NOT_FOUND: &str = "User not found!";
 pub const MSG_PASSWORD_MISMATCH: &str = "Password does not match!";
 

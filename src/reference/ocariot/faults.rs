@@ -40,6 +40,9 @@ pub const NEW_PASSWORD_TRIMMED: &str = "new-password-trimmed";
 pub const ERROR_CODE_AS_STRING: &str = "error-code-as-string";
 pub const INVALID_ID_AFTER_FIELDS: &str = "invalid-id-after-fields";
 pub const REWORDED_MESSAGES: &str = "reworded-messages";
+pub const CHANGE_APPLIES_TO_CALLER: &str = "change-applies-to-caller";
+pub const ADMIN_CHANGES_OTHERS: &str = "admin-changes-others";
+pub const ACCEPT_EMPTY_NEW_PASSWORD: &str = "accept-empty-new-password";
 
 const fn fault(name: &'static str, description: &'static str) -> FaultInfo {
     FaultInfo { name, description }
@@ -190,6 +193,18 @@ pub const FAULTS: &[FaultInfo] = &[
     fault(
         REWORDED_MESSAGES,
         "The 400 messages of the password route were reworded, e.g. to \"Required fields were not provided!\".",
+    ),
+    fault(
+        CHANGE_APPLIES_TO_CALLER,
+        "The service takes the user id from the token instead of the path and the ownership rule is gone: any change applies to the caller's own password, whoever the request names.",
+    ),
+    fault(
+        ADMIN_CHANGES_OTHERS,
+        "The ownership rule exempts admins, so an admin changes any user's password through this route (child and application users included), though only the reset route may.",
+    ),
+    fault(
+        ACCEPT_EMPTY_NEW_PASSWORD,
+        "The emptiness check of new_password was lost, so \"\" is stored, a password that can never be sent back as old_password.",
     ),
 ];
 

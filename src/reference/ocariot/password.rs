@@ -48,11 +48,17 @@ fn run(
         Some(change) => change,
         None => validate(state, user_id, headers, raw)?,
     };
-    apply(state, user_id, change)
+    // The fault's service reads the id from the token: the caller's own account is changed.
+    let changed = if state.faults.has(f::CHANGE_APPLIES_TO_CALLER) {
+        caller.sub.as_str()
+    } else {
+        user_id
+    };
+    apply(state, changed, change)
 }
 
 /// `^[a-fA-F0-9]{24}$`
-fn valid_id(id: &str) -> bool {
+pub fn valid_id(id: &str) -> bool {
     id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit())
 }
 

@@ -40,6 +40,10 @@ enum Scenario {
     Forged,
     /// family1 changes its password, then changes it back with the same token (`| again NNN`).
     TokenReuse,
+    /// admin1 sends its own old password on an id of nobody, then logs in with the new one.
+    NobodyWithOwnPassword,
+    /// admin1 changes child1's password with child1's old password.
+    AdminOnChild,
 }
 use Scenario::*;
 
@@ -105,6 +109,20 @@ async fn observe(s: &Server, scenario: Scenario) -> Outcome {
             let back = json!({"old_password": "N3w!pw", "new_password": family.password});
             let again = s.put(&own, Some(&token), Send::Json(back)).await?;
             return Ok(format!("{} | again {}", first.summary(), again.status));
+        }
+        NobodyWithOwnPassword => {
+            let admin = s.account("admin", 1);
+            let token = s.token(&admin).await?;
+            let body = Send::Json(change_body(&admin, "N3w!pw"));
+            let reply = s.put(NOBODY, Some(&token), body).await?;
+            let login = s.login(&admin.username, "N3w!pw").await?;
+            return Ok(format!("{} | login {}", reply.summary(), login.status));
+        }
+        AdminOnChild => {
+            let (admin, child) = (s.account("admin", 1), s.account("child", 1));
+            let token = s.token(&admin).await?;
+            let body = Send::Json(change_body(&child, "N3w!pw"));
+            s.put(id_of(&child), Some(&token), body).await?
         }
     };
     Ok(reply.summary())
@@ -216,6 +234,20 @@ async fn observe(s: &Server, scenario: Scenario) -> Outcome {
     "400 A 24-byte hex ID similar to this: 507f191e810c19729de860ea is expected.",
     REQUIRED_BOTH
 )]
+#[case::applies_to_caller(
+    CHANGE_APPLIES_TO_CALLER,
+    NobodyWithOwnPassword,
+    "403 Authorization failed due to insufficient permissions. | login 401",
+    "204 | login 200"
+)]
+#[case::admin_changes_others(
+    ADMIN_CHANGES_OTHERS,
+    AdminOnChild,
+    "403 Authorization failed due to insufficient permissions.",
+    "204"
+)]
+#[case::accept_empty_new(ACCEPT_EMPTY_NEW_PASSWORD, ChangeTo(json!("")),
+    "400 new_password must have at least one character! | login 401", "204 | login 200")]
 #[tokio::test]
 async fn fault_changes_the_answer(
     #[case] fault: &str,
@@ -316,6 +348,9 @@ fn every_fault_is_exercised_here() {
         "ERROR_CODE_AS_STRING",
         "INVALID_ID_AFTER_FIELDS",
         "REWORDED_MESSAGES",
+        "CHANGE_APPLIES_TO_CALLER",
+        "ADMIN_CHANGES_OTHERS",
+        "ACCEPT_EMPTY_NEW_PASSWORD",
     ];
     assert_eq!(names.len(), FAULTS.len());
     for name in names {

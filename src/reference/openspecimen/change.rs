@@ -147,7 +147,11 @@ fn change(
     }
     let new_password = body.new_password.ok_or(Fail::Rules)?;
 
-    // Apply, with the documented side effects.
+    // Apply, with the documented side effects. The fault writes to the session's own account.
+    let target_id = match (&caller, faults.has("change-applies-to-caller")) {
+        (Caller::Session { user_id, .. }, true) => *user_id,
+        _ => target_id,
+    };
     let target = store.account_mut(target_id).ok_or(Fail::UserNotFound)?;
     target.set_password(&new_password);
     let keep_sessions = faults.has("no-logout-of-other-sessions");

@@ -194,3 +194,20 @@ async fn lenient_reuse_rule_still_lets_the_runner_restore() -> TestResult {
     h.token(REUSE).await?;
     Ok(())
 }
+
+/// `change-applies-to-caller`: an admin's change of user1's password lands on the admin, whose
+/// next login then demands a reset (the change counts as someone else's); user1 is untouched.
+#[tokio::test]
+async fn a_change_written_to_the_caller() -> TestResult {
+    let h = Harness::start("openspecimen", &["change-applies-to-caller"]).await?;
+    let token = h.token(ADMIN1).await?;
+    let body = r#"{"userId": 5, "newPassword": "N3w!pass"}"#;
+    assert_changed(&h.change(Auth::Token(&token), body).await?);
+    assert_eq!(h.login(USER1).await?.status, 200);
+    let admin = h.login(("admin1", "N3w!pass", 1)).await?;
+    assert!(
+        admin.json().get("resetPasswordToken").is_some(),
+        "{admin:?}"
+    );
+    Ok(())
+}

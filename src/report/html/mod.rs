@@ -145,9 +145,12 @@ fn alerts(report: &RunReport) -> String {
     if !report.unrestored.is_empty() {
         out.push_str("<div class=\"alert\"><strong>Accounts that could not be restored: their password is no longer the original.</strong><ul>");
         for u in &report.unrestored {
-            let hint = restore_hint(u)
+            let mut hint = restore_hint(u)
                 .map(|h| format!("; {h}"))
                 .unwrap_or_default();
+            if let Some(manual) = &u.manual {
+                hint.push_str(&format!("; by hand: {manual}"));
+            }
             out.push_str(&format!(
                 "<li><code>{}/{}</code> (role {}): {}{}</li>",
                 esc(&u.dialect),
