@@ -12,6 +12,9 @@ use crate::spec::CompiledSchema;
 /// Every check of `expect` against `resp`, in a fixed order: status, content type, headers, body,
 /// schema, fields.
 pub fn check_response(expect: &Expectation, resp: &ResponseRecord) -> Vec<CheckResult> {
+    if !expect.any_of.is_empty() {
+        return check_any_of(expect, resp);
+    }
     let mut out = vec![check_status(expect, resp.status)];
     if let Some(ct) = &expect.content_type {
         out.push(check_content_type(ct, resp.header("content-type")));
@@ -54,6 +57,31 @@ pub fn check_response(expect: &Expectation, resp: &ResponseRecord) -> Vec<CheckR
         },
     }
     out
+}
+
+/// A contract-silent case: the answer must be one of the alternatives, judged by what every answer
+/// of that outcome promises (status, Content-Type, body form, schema), not by its texts. The first
+/// alternative with the answer's status that passes wins; else the first with that status fails.
+fn check_any_of(expect: &Expectation, resp: &ResponseRecord) -> Vec<CheckResult> {
+    let mut first_failure = None;
+    for alt in expect
+        .any_of
+        .iter()
+        .filter(|a| a.status.contains(&resp.status))
+    {
+        let universal = Expectation {
+            fields: Vec::new(),
+            headers: Vec::new(),
+            any_of: Vec::new(),
+            ..alt.clone()
+        };
+        let checks = check_response(&universal, resp);
+        if checks.iter().all(|c| c.passed) {
+            return checks;
+        }
+        first_failure.get_or_insert(checks);
+    }
+    first_failure.unwrap_or_else(|| vec![check_status(expect, resp.status)])
 }
 
 fn check_status(expect: &Expectation, got: u16) -> CheckResult {
@@ -187,6 +215,7 @@ mod tests {
             headers: Vec::new(),
             doc: None,
             refinement: None,
+            any_of: Vec::new(),
         }
     }
 

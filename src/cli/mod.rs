@@ -179,6 +179,9 @@ pub struct RunArgs {
     /// Do not check that the old password stops working (saves one failed login per account).
     #[arg(long)]
     pub no_login_probe: bool,
+    /// Leave out the cases generated from the contract (`generate:` in case files).
+    #[arg(long)]
+    pub no_generated: bool,
     /// Write a JUnit XML report.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
@@ -265,6 +268,9 @@ pub struct PlanArgs {
     /// One JSON object per step instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Leave out the cases generated from the contract (`generate:` in case files).
+    #[arg(long)]
+    pub no_generated: bool,
 }
 
 #[derive(Debug, Args)]

@@ -62,10 +62,13 @@ pub async fn run(args: RunArgs) -> Exit {
         );
         return Exit::BadInput;
     }
-    let inputs = match load_inputs(&args.sources, &names) {
+    let mut inputs = match load_inputs(&args.sources, &names) {
         Ok(i) => i,
         Err(e) => return e,
     };
+    if args.no_generated {
+        inputs.drop_generated();
+    }
     let outputs = Outputs {
         json: args.json.clone(),
         junit: args.junit.clone(),

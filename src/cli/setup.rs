@@ -13,6 +13,13 @@ pub struct Inputs {
     pub cases: Vec<Case>,
 }
 
+impl Inputs {
+    /// Leaves out the cases generated from the contract (`generate:`), for `--no-generated`.
+    pub fn drop_generated(&mut self) {
+        self.cases.retain(|c| c.def.generate.is_none());
+    }
+}
+
 /// Loads the named dialects (all when empty) and every case; prints every problem and returns
 /// exit code 2 if there is one.
 pub fn load_inputs(sources: &SourceArgs, names: &[String]) -> Result<Inputs, Exit> {
