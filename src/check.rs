@@ -268,6 +268,33 @@ mod tests {
     }
 
     #[test]
+    fn a_contract_silent_answer_needs_a_documented_status_and_schema_only() {
+        let mut changed = expectation();
+        changed.outcome = "changed".into();
+        changed.status = vec![204];
+        changed.body = BodyKind::Empty;
+        changed.content_type = None;
+        changed.compiled = None;
+        changed.fields.clear();
+        let silent = Expectation::any_of(vec![expectation(), changed], &[413]);
+        let judge = |r: ResponseRecord| reasons(&check_response(&silent, &r));
+        // Another documented 400 text: only the schema is the promise.
+        let other_text = r#"{"code":400,"message":"something else"}"#;
+        assert!(judge(response(400, "application/json", other_text)).is_empty());
+        assert!(judge(response(204, "", "")).is_empty());
+        assert!(judge(response(413, "text/html", "<h1>too large</h1>")).is_empty());
+        assert_eq!(
+            judge(response(500, "application/json", GOOD)),
+            vec!["status: expected 204 or 400 or 413, got 500"]
+        );
+        assert_eq!(
+            judge(response(400, "application/json", r#"{"code":"400"}"#)).len(),
+            1,
+            "a 400 that breaks the error schema fails"
+        );
+    }
+
+    #[test]
     fn empty_body_expectation() {
         let mut e = expectation();
         e.body = BodyKind::Empty;
