@@ -19,6 +19,7 @@ pub mod redact;
 pub mod reference;
 pub mod report;
 pub mod result;
+pub mod run;
 pub mod selftest;
 pub mod source;
 pub mod spec;

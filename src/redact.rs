@@ -6,12 +6,13 @@
 //! each secret is registered in all of those forms.
 
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use indexmap::IndexSet;
 use serde_json::{Map, Value};
-
-use crate::result::{CaseResult, RunMeta, RunReport, Unrestored};
 
 /// What every secret is replaced with, everywhere.
 pub const MARKER: &str = "***";
@@ -27,21 +28,51 @@ const DEFAULT_SENSITIVE_HEADERS: [&str; 4] = [
     "set-cookie",
 ];
 
+/// Secrets and credential headers to mask, compiled into multi-pattern automata.
+///
+/// A redactor can be *layered* ([`Redactor::layered`]): the automaton of a run's secret book is
+/// compiled once and shared, and each case adds only its own secrets (its generated password) in a
+/// small layer of its own. Nothing is recompiled per case but that small layer.
 #[derive(Clone)]
 pub struct Redactor {
-    /// Every form of every secret, longest first, without duplicates.
-    needles: Vec<String>,
-    /// `first_bytes[b]` is true when some needle starts with byte `b`: lets the scan skip most
-    /// positions without comparing against every needle.
-    first_bytes: [bool; 256],
+    /// Frozen, compiled layers below this one (shared).
+    layers: Vec<Arc<Patterns>>,
+    /// This layer's forms of every secret, without duplicates.
+    needles: IndexSet<String>,
+    /// `needles` compiled, built on first use after a change.
+    compiled: OnceLock<Arc<Patterns>>,
     /// Lower-cased header names whose values are replaced wholesale.
     sensitive_headers: Vec<String>,
+}
+
+/// One compiled set of needles. `None` when the automaton could not be built (it cannot for
+/// plain strings, but then every text is masked whole rather than shown unredacted).
+struct Patterns(Option<AhoCorasick>);
+
+impl Patterns {
+    fn compile(needles: &IndexSet<String>) -> Self {
+        Self(
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(needles)
+                .ok(),
+        )
+    }
+
+    /// Byte ranges of the leftmost-longest, non-overlapping matches; a match is a whole needle,
+    /// so its ends are on char boundaries. `Err` when the text must be masked whole.
+    fn spans(&self, text: &str, out: &mut Vec<(usize, usize)>) -> Result<(), ()> {
+        let ac = self.0.as_ref().ok_or(())?;
+        out.extend(ac.find_iter(text).map(|m| (m.start(), m.end())));
+        Ok(())
+    }
 }
 
 // Hand-written so that `{:?}` of a Redactor (e.g. in a panic or a log line) never prints a secret.
 impl fmt::Debug for Redactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Redactor")
+            .field("layers", &self.layers.len())
             .field("needles", &self.needles.len())
             .field("sensitive_headers", &self.sensitive_headers)
             .finish()
@@ -59,9 +90,25 @@ impl Redactor {
     /// (`Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`) already marked sensitive.
     pub fn new() -> Self {
         Self {
-            needles: Vec::new(),
-            first_bytes: [false; 256],
+            layers: Vec::new(),
+            needles: IndexSet::new(),
+            compiled: OnceLock::new(),
             sensitive_headers: DEFAULT_SENSITIVE_HEADERS.map(str::to_owned).to_vec(),
+        }
+    }
+
+    /// A redactor masking everything this one does, whose own additions go into a new, empty
+    /// layer: this one's automaton is compiled once and shared, not rebuilt.
+    pub fn layered(&self) -> Self {
+        let mut layers = self.layers.clone();
+        if !self.needles.is_empty() {
+            layers.push(self.patterns());
+        }
+        Self {
+            layers,
+            needles: IndexSet::new(),
+            compiled: OnceLock::new(),
+            sensitive_headers: self.sensitive_headers.clone(),
         }
     }
 
@@ -101,124 +148,54 @@ impl Redactor {
 
     /// Replaces every occurrence of every secret form with [`MARKER`].
     ///
-    /// One left-to-right pass taking the longest match at each position, so a secret that is a
-    /// prefix of another (or of its own padded base64) never leaves a tail behind, and a marker
-    /// already written is never matched again.
+    /// Per layer, one left-to-right pass takes the longest match at each position, so a secret
+    /// that is a prefix of another (or of its own padded base64) never leaves a tail behind;
+    /// matches of different layers that overlap are masked as one.
     pub fn redact_str(&self, text: &str) -> String {
-        if self.needles.is_empty() {
-            return text.to_owned();
+        let mut out = text.to_owned();
+        self.redact_in_place(&mut out);
+        out
+    }
+
+    /// [`Redactor::redact_str`] in place; allocates only when something is masked.
+    pub fn redact_in_place(&self, text: &mut String) {
+        let mut spans = Vec::new();
+        let own = (!self.needles.is_empty()).then(|| self.patterns());
+        for layer in self.layers.iter().chain(own.as_ref()) {
+            if layer.spans(text, &mut spans).is_err() {
+                *text = MARKER.to_owned();
+                return;
+            }
         }
+        if spans.is_empty() {
+            return;
+        }
+        spans.sort_unstable();
         let mut out = String::with_capacity(text.len());
-        let mut copied_to = 0;
-        // Needles are whole UTF-8 strings, so a match starts and ends on char boundaries.
-        for (i, _) in text.char_indices() {
-            if i < copied_to {
+        let mut masked_to = 0;
+        for (start, end) in spans {
+            if start < masked_to {
+                // Overlaps the previous mask (another layer's match): widen it.
+                masked_to = masked_to.max(end);
                 continue;
             }
-            if let Some(len) = text
-                .get(i..)
-                .and_then(|rest| self.match_at(rest.as_bytes()))
-            {
-                out.push_str(text.get(copied_to..i).unwrap_or_default());
-                out.push_str(MARKER);
-                copied_to = i + len;
-            }
+            out.push_str(text.get(masked_to..start).unwrap_or_default());
+            out.push_str(MARKER);
+            masked_to = end;
         }
-        out.push_str(text.get(copied_to..).unwrap_or_default());
-        out
+        out.push_str(text.get(masked_to..).unwrap_or_default());
+        *text = out;
     }
 
     /// Redacts every string of a JSON value in place, object keys included (a body may use data
     /// as keys).
     pub fn redact_value(&self, value: &mut Value) {
-        self.redact_strings(value, true);
-    }
-
-    /// A copy of `report` safe to show: values of sensitive headers replaced wholesale, then every
-    /// string redacted. Every output (terminal excepted, which sees cases one at a time) is
-    /// rendered from this copy.
-    pub fn redact_report(&self, report: &RunReport) -> RunReport {
-        let mut copy = report.clone();
-        for exchange in copy.cases.iter_mut().flat_map(|c| c.exchanges.iter_mut()) {
-            self.redact_headers(&mut exchange.request.headers);
-            if let Some(response) = exchange.response.as_mut() {
-                self.redact_headers(&mut response.headers);
-            }
-        }
-        // Going through `Value` covers every string field, including ones added to `result.rs`
-        // later; a field nobody remembered to redact is how secrets leak.
-        match self.redact_via_json(&copy) {
-            Ok(redacted) => redacted,
-            Err(err) => self.fail_closed(report, &err),
-        }
-    }
-
-    /// One case through [`Redactor::redact_report`], for outputs that show cases as they finish
-    /// (the terminal). `None` if redaction failed closed and dropped it.
-    pub fn redact_case(&self, case: &CaseResult) -> Option<CaseResult> {
-        let one = RunReport {
-            meta: RunMeta {
-                tool_version: String::new(),
-                target: String::new(),
-                dialects: Vec::new(),
-                started_unix: 0,
-                duration_ms: 0,
-                command_line: String::new(),
-            },
-            cases: vec![case.clone()],
-            unrestored: Vec::new(),
-            notes: Vec::new(),
-        };
-        self.redact_report(&one).cases.pop()
-    }
-
-    /// Replaces the values of sensitive headers, keeping an auth scheme word (`Bearer ***`).
-    pub fn redact_headers(&self, headers: &mut [(String, String)]) {
-        for (name, value) in headers.iter_mut() {
-            if self.is_sensitive_header(name) {
-                *value = mask_header_value(value);
-            }
-        }
-    }
-
-    fn match_at(&self, rest: &[u8]) -> Option<usize> {
-        let first = *rest.first()?;
-        if !self.first_bytes.get(usize::from(first)).is_some_and(|b| *b) {
-            return None;
-        }
-        // Longest first, so the first hit is the longest match here.
-        self.needles
-            .iter()
-            .find(|n| rest.starts_with(n.as_bytes()))
-            .map(String::len)
-    }
-
-    fn add_needles(&mut self, forms: impl IntoIterator<Item = String>) {
-        self.needles
-            .extend(forms.into_iter().filter(|f| !f.is_empty()));
-        // Ties broken by content so the order (and so the output) does not depend on insertion.
-        self.needles
-            .sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        self.needles.dedup();
-        self.first_bytes = [false; 256];
-        for needle in &self.needles {
-            if let Some(slot) = needle
-                .as_bytes()
-                .first()
-                .and_then(|b| self.first_bytes.get_mut(usize::from(*b)))
-            {
-                *slot = true;
-            }
-        }
-    }
-
-    fn redact_strings(&self, value: &mut Value, keys: bool) {
         match value {
-            Value::String(s) => *s = self.redact_str(s),
-            Value::Array(items) => items.iter_mut().for_each(|v| self.redact_strings(v, keys)),
+            Value::String(s) => self.redact_in_place(s),
+            Value::Array(items) => items.iter_mut().for_each(|v| self.redact_value(v)),
             Value::Object(map) => {
-                map.values_mut().for_each(|v| self.redact_strings(v, keys));
-                if keys && map.keys().any(|k| self.redact_str(k) != *k) {
+                map.values_mut().for_each(|v| self.redact_value(v));
+                if map.keys().any(|k| self.redact_str(k) != *k) {
                     // Rebuilt only when needed; `preserve_order` keeps the original key order.
                     let old = std::mem::take(map);
                     *map = old
@@ -231,58 +208,27 @@ impl Redactor {
         }
     }
 
-    fn redact_via_json(&self, report: &RunReport) -> Result<RunReport, serde_json::Error> {
-        let mut value = serde_json::to_value(report)?;
-        // Keys are field names here, not data: redacting them would break deserialization.
-        self.redact_strings(&mut value, false);
-        // The verdict is an enum tag, not text: a password such as "failing" must not turn
-        // `"fail"` into something that no longer deserializes.
-        if let Some(cases) = value.get_mut("cases").and_then(Value::as_array_mut) {
-            for (case_value, case) in cases.iter_mut().zip(&report.cases) {
-                if let Some(obj) = case_value.as_object_mut() {
-                    obj.insert("verdict".to_owned(), serde_json::to_value(case.verdict)?);
-                }
+    /// Replaces the values of sensitive headers, keeping an auth scheme word (`Bearer ***`).
+    pub fn redact_headers(&self, headers: &mut [(String, String)]) {
+        for (name, value) in headers.iter_mut() {
+            if self.is_sensitive_header(name) {
+                *value = mask_header_value(value);
             }
         }
-        serde_json::from_value(value)
     }
 
-    /// Used only if the JSON round trip fails, which the types make impossible today: rather than
-    /// return unredacted cases, keep what is needed to act (run facts, unrestored accounts, notes)
-    /// and drop the cases.
-    fn fail_closed(&self, report: &RunReport, err: &serde_json::Error) -> RunReport {
-        let r = |s: &str| self.redact_str(s);
-        let meta = &report.meta;
-        RunReport {
-            meta: RunMeta {
-                tool_version: r(&meta.tool_version),
-                target: r(&meta.target),
-                dialects: meta.dialects.iter().map(|d| r(d)).collect(),
-                started_unix: meta.started_unix,
-                duration_ms: meta.duration_ms,
-                command_line: r(&meta.command_line),
-            },
-            cases: Vec::new(),
-            unrestored: report
-                .unrestored
-                .iter()
-                .map(|u| Unrestored {
-                    dialect: r(&u.dialect),
-                    role: r(&u.role),
-                    username: r(&u.username),
-                    reason: r(&u.reason),
-                    journal: u.journal.as_deref().map(r),
-                })
-                .collect(),
-            notes: report
-                .notes
-                .iter()
-                .map(|n| r(n))
-                .chain(std::iter::once(r(&format!(
-                    "internal error: the report could not be redacted ({err}); \
-                     case results are left out so that no secret leaks"
-                ))))
-                .collect(),
+    fn patterns(&self) -> Arc<Patterns> {
+        self.compiled
+            .get_or_init(|| Arc::new(Patterns::compile(&self.needles)))
+            .clone()
+    }
+
+    fn add_needles(&mut self, forms: impl IntoIterator<Item = String>) {
+        let before = self.needles.len();
+        self.needles
+            .extend(forms.into_iter().filter(|f| !f.is_empty()));
+        if self.needles.len() != before {
+            self.compiled = OnceLock::new();
         }
     }
 }
@@ -337,5 +283,9 @@ fn percent_encode(s: &str, keep: impl Fn(u8) -> bool, space_as_plus: bool) -> St
     out
 }
 
+mod book;
+mod results;
 #[cfg(test)]
 mod tests;
+
+pub use book::SecretBook;

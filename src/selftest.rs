@@ -2,16 +2,16 @@
 //! pass them all) and against the server with each fault on (which some case must fail). The
 //! result is the kill matrix: fault -> the cases that caught it.
 
-use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 use futures::StreamExt;
 use serde::Serialize;
 
 use crate::case::Case;
-use crate::embedded::run_embedded;
-use crate::exec::{DialectRun, Quiet, RunContext, RunOptions, Secrets};
+use crate::exec::RunOptions;
 use crate::reference::{ReferenceError, known_faults};
-use crate::result::Verdict;
+use crate::result::{RunReport, Verdict};
+use crate::run::{Inputs, RunConfig, RunError, Silent, run};
 use crate::spec::LoadedDialect;
 
 #[derive(Debug, Clone, Serialize)]
@@ -50,20 +50,25 @@ impl DialectSelftest {
 
 /// Runs the faithful server and then each fault (all, or those named in `only`).
 pub async fn selftest(
-    dialect: &LoadedDialect,
+    dialect: &Arc<LoadedDialect>,
     cases: &[Case],
     options: &RunOptions,
     only: &[String],
-) -> Result<DialectSelftest, ReferenceError> {
-    let faithful = run_with(dialect, cases, &[], options).await?;
+) -> Result<DialectSelftest, SelftestError> {
+    let inputs = Arc::new(Inputs {
+        dialects: vec![dialect.clone()],
+        cases: cases.to_vec(),
+    });
+    let faithful = run_with(&inputs, &[], options).await?;
     let faults: Vec<_> = known_faults(dialect.name())?
         .iter()
         .filter(|f| only.is_empty() || only.iter().any(|o| o == f.name))
         .collect();
     // Each fault gets its own server, so several run at once.
-    let outcomes: Vec<Result<FaultOutcome, ReferenceError>> = futures::stream::iter(faults)
+    let inputs = &inputs;
+    let outcomes: Vec<Result<FaultOutcome, SelftestError>> = futures::stream::iter(faults)
         .map(|f| async move {
-            let run = run_with(dialect, cases, &[f.name.to_string()], options).await?;
+            let run = run_with(inputs, &[f.name.to_string()], options).await?;
             Ok(FaultOutcome {
                 fault: f.name.to_string(),
                 description: f.description.to_string(),
@@ -92,22 +97,31 @@ pub async fn selftest(
     })
 }
 
+/// Why a selftest could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum SelftestError {
+    #[error(transparent)]
+    Reference(#[from] ReferenceError),
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+/// One run of the library against the embedded server with `faults`, as the CLI's `run` does it.
 async fn run_with(
-    dialect: &LoadedDialect,
-    cases: &[Case],
+    inputs: &Arc<Inputs>,
     faults: &[String],
     options: &RunOptions,
-) -> Result<DialectRun, ReferenceError> {
-    let stop = AtomicBool::new(false);
-    let secrets = Secrets::default();
-    let ctx = RunContext {
-        options,
-        observer: &Quiet,
-        secrets: &secrets,
-        journal: None,
-        stop: &stop,
+) -> Result<RunReport, SelftestError> {
+    let config = RunConfig {
+        embedded: true,
+        faults: faults.to_vec(),
+        options: options.clone(),
+        loaded: Some(inputs.clone()),
+        // A case that does not apply to the dialect is no test of its server.
+        applicable_only: true,
+        ..RunConfig::default()
     };
-    run_embedded(dialect, cases, faults, &|_| true, &ctx).await
+    Ok(run(&config, &Silent).await?.report)
 }
 
 /// The kill matrix as text: one line per fault with the cases that caught it.

@@ -204,6 +204,7 @@ proptest! {
             fields: fields.iter().map(|f| f.to_string()).collect(),
             kind: Some(kind),
             target: if other { "other" } else { "self" },
+            ..Subject::default()
         };
         let expect = resolve_expectation(name, out, d, &subject).unwrap();
         let body = String::from_utf8_lossy(&body).into_owned();

@@ -99,7 +99,7 @@ fn unknown_roles_and_traits_are_refused_by_lint_and_run_at_their_line() {
         "{shown}:5:3: accounts.users: the dialect `openspecimen` has no role `users` (did you mean `user`?)"
     );
     let trait_ = format!(
-        "{shown}:8:16: accounts.users[0].traits: no case requires the trait `external-auht` (did you mean `external-auth`?)"
+        "{shown}:8:16: accounts.users[0].traits: no case of `openspecimen` requires the trait `external-auht` (did you mean `external-auth`?)"
     );
     pwconform()
         .args(["lint", "--accounts"])

@@ -103,6 +103,10 @@ fn github_annotations_point_at_each_failing_case_definition() {
         .filter(|l| l.starts_with("::error "))
         .collect();
     assert!(!annotations.is_empty(), "{stdout}");
+    // Printed once each, and no more than GitHub shows per step.
+    let unique: std::collections::BTreeSet<&&str> = annotations.iter().collect();
+    assert_eq!(unique.len(), annotations.len(), "{stdout}");
+    assert!(annotations.len() <= 10, "{stdout}");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for a in annotations.iter().filter(|a| a.contains("file=")) {
         let (file, line, title) = parse_annotation(a);

@@ -16,7 +16,7 @@ use crate::spec::{FIELDS, LoadedDialect, OUTCOMES, Outcome};
 use crate::template::variables_in;
 
 /// A case as loaded, with where it came from.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Case {
     pub def: CaseDef,
     pub theme: String,

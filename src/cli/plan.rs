@@ -66,6 +66,8 @@ fn describe(step: &Step, target: &Target, auth_header: &str, auth_value: &str) -
     let whose = match &step.target {
         TargetUser::Account(i) if Some(*i) == step.actor => "own".to_string(),
         TargetUser::Account(i) => format!("{}'s", who(*i)),
+        // No account or id stands for the target (the step is skipped, and says why).
+        TargetUser::Literal(serde_json::Value::Null) => "no one's".to_string(),
         TargetUser::Literal(v) => format!("id {v}'s"),
     };
     let status: Vec<String> = step.expect.status.iter().map(u16::to_string).collect();
@@ -76,6 +78,10 @@ fn describe(step: &Step, target: &Target, auth_header: &str, auth_value: &str) -
         step.expect.outcome,
         status.join("|")
     );
+    if let Some(why) = &step.not_applicable {
+        out.push_str(&format!("\n  LEFT OUT: {why}"));
+        return out;
+    }
     if let Some(skip) = &step.skip {
         out.push_str(&format!("\n  SKIPPED: {skip}"));
     }

@@ -17,13 +17,14 @@ use futures::StreamExt;
 pub use client::{Http, HttpOptions, is_loopback};
 pub use restore::{candidates, restore, verify_original};
 pub use session::{AccountState, LoginResult, jwt_claims, login};
+pub use step::StepEnv;
 
 use crate::plan::Plan;
 use crate::result::{CaseResult, Unrestored, Verdict};
 use crate::spec::LoadedDialect;
 use crate::target::Target;
 use journal::{Journal, restore_command};
-use step::{Held, StepEnv, close_journal, run_step};
+use step::{Held, close_journal, run_step};
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -44,33 +45,65 @@ impl Default for RunOptions {
     }
 }
 
-/// Secrets seen during a run (tokens, generated passwords), for redaction at every output.
-#[derive(Debug, Default)]
-pub struct Secrets(Mutex<Vec<String>>);
+/// The run's secret book: account passwords, tokens, credential headers. Shared by every case.
+pub type Secrets = crate::redact::SecretBook;
 
-impl Secrets {
-    pub fn add(&self, secret: Option<&str>) {
-        if let Some(s) = secret
-            && let Ok(mut v) = self.0.lock()
-            && !v.iter().any(|x| x == s)
-        {
-            v.push(s.to_string());
+/// The secrets of one running case: those of the run (tokens: later cases use them too) go to
+/// the book; the case's own (the password it generates) stay with the case, so redacting it does
+/// not recompile the run's book, unless the server accepted the change and later cases may meet
+/// that password (then it is promoted to the book).
+pub struct CaseSecrets<'a> {
+    pub run: &'a Secrets,
+    own: Mutex<Vec<String>>,
+}
+
+impl<'a> CaseSecrets<'a> {
+    pub fn new(run: &'a Secrets) -> Self {
+        Self {
+            run,
+            own: Mutex::new(Vec::new()),
         }
     }
-    pub fn all(&self) -> Vec<String> {
-        self.0.lock().map(|v| v.clone()).unwrap_or_default()
+
+    /// A secret later cases may meet too (a token).
+    pub fn add(&self, secret: Option<&str>) {
+        self.run.add(secret);
+    }
+
+    /// A secret only this case knows (its generated password).
+    pub fn add_own(&self, secret: &str) {
+        if let Ok(mut v) = self.own.lock() {
+            v.push(secret.to_owned());
+        } else {
+            // Never lose a secret: in the book it is redacted too, only dearer.
+            self.run.add(Some(secret));
+        }
+    }
+
+    pub fn into_own(self) -> Vec<String> {
+        self.own.into_inner().unwrap_or_default()
     }
 }
 
-/// Told about each case as it finishes (for progress output).
+/// Told about each case as it finishes.
 pub trait Observer: Send + Sync {
-    fn on_case(&self, case: &CaseResult);
+    /// `case` just finished; `own` are the secrets only it knew (see [`CaseSecrets`]). Returns the
+    /// result the run keeps: a redacting observer returns the redacted case, so a run holds one
+    /// copy of each case.
+    fn on_case(
+        &self,
+        case: CaseResult,
+        own: &[String],
+        unrestored: Option<&Unrestored>,
+    ) -> CaseResult;
 }
 
-/// An observer that ignores everything.
+/// An observer that ignores everything and keeps the raw results.
 pub struct Quiet;
 impl Observer for Quiet {
-    fn on_case(&self, _: &CaseResult) {}
+    fn on_case(&self, case: CaseResult, _: &[String], _: Option<&Unrestored>) -> CaseResult {
+        case
+    }
 }
 
 /// What running one dialect's plan produced.
@@ -127,7 +160,7 @@ pub async fn run_plan(
         http: &http,
         dialect,
         options,
-        secrets,
+        secrets: &CaseSecrets::new(secrets),
         journal,
         stop,
     };
@@ -144,14 +177,26 @@ pub async fn run_plan(
                         held.states.push((i, m.lock().await));
                     }
                 }
+                let case_secrets = CaseSecrets::new(secrets);
                 let (result, unrestored) = if health.looks_down() {
                     (health.skipped(step), None)
                 } else {
-                    run_step(env, step, &mut held).await
+                    let env = StepEnv {
+                        secrets: &case_secrets,
+                        ..*env
+                    };
+                    run_step(&env, step, &mut held).await
                 };
+                drop(held);
                 health.record(&result);
                 harvest_credentials(&result, dialect, secrets);
-                observer.on_case(&result);
+                let own = case_secrets.into_own();
+                if result.changed_account.is_some() || unrestored.is_some() {
+                    // The account may hold this password now: later cases and the end of the
+                    // run may show it.
+                    own.iter().for_each(|s| secrets.add(Some(s)));
+                }
+                let result = observer.on_case(result, &own, unrestored.as_ref());
                 (order, result, unrestored)
             })
             .buffer_unordered(options.jobs.max(1))

@@ -126,10 +126,10 @@ fn interpret_login(dialect: &LoadedDialect, exchange: &Exchange) -> LoginResult 
             resp.status, spec.token
         ));
     };
-    let user_id = match spec.user_id.from {
-        UserIdFrom::Body => json.pointer(&spec.user_id.at).cloned(),
-        UserIdFrom::Jwt => jwt_claims(token).and_then(|c| c.get(&spec.user_id.at).cloned()),
-    };
+    let user_id = spec.user_id.as_ref().and_then(|at| match at.from {
+        UserIdFrom::Body => json.pointer(&at.at).cloned(),
+        UserIdFrom::Jwt => jwt_claims(token).and_then(|c| c.get(&at.at).cloned()),
+    });
     LoginResult::Session {
         token: token.to_string(),
         user_id,
@@ -169,12 +169,14 @@ pub async fn ensure_session(
             if state.user_id.is_none() {
                 state.user_id = user_id;
             }
-            if state.user_id.is_none() {
+            // A dialect that says where the id is must find it there; one that does not only
+            // needs ids for routes that take one (checked before the run, see plan::missing_ids).
+            if let (None, Some(at)) = (&state.user_id, &dialect.spec.login.user_id) {
                 return Err(format!(
                     "{}: logged in, but the user id is not where the dialect says ({:?} `{}`)",
                     state.account.label(),
-                    dialect.spec.login.user_id.from,
-                    dialect.spec.login.user_id.at
+                    at.from,
+                    at.at
                 ));
             }
             Ok(())

@@ -11,7 +11,7 @@ use super::prove::{check_session_survived, prove_change};
 use super::render::render_request;
 use super::restore::{candidates, restore};
 use super::session::{AccountState, ensure_session};
-use super::{RunOptions, Secrets};
+use super::{CaseSecrets, RunOptions};
 use crate::check::{check_response, reasons};
 use crate::plan::{BodyPlan, Step, TargetUser};
 use crate::result::{CaseResult, Unrestored, Verdict};
@@ -32,11 +32,12 @@ impl Held<'_> {
     }
 }
 
+#[derive(Clone, Copy)]
 pub struct StepEnv<'a> {
     pub http: &'a Http,
     pub dialect: &'a LoadedDialect,
     pub options: &'a RunOptions,
-    pub secrets: &'a Secrets,
+    pub secrets: &'a CaseSecrets<'a>,
     pub journal: Option<&'a Journal>,
     /// Set on Ctrl-C / SIGTERM: no new case is sent.
     pub stop: &'a AtomicBool,
@@ -88,7 +89,7 @@ async fn execute(
     held: &mut Held<'_>,
     result: &mut CaseResult,
 ) -> Option<Unrestored> {
-    if let Some(why) = &step.skip {
+    if let Some(why) = step.skipped() {
         result.verdict = Verdict::Skip;
         result.reasons.push(why.clone());
         return None;
@@ -123,7 +124,7 @@ async fn execute(
         env.secrets.add(state.token.as_deref());
     }
     let new_password = fresh_password();
-    env.secrets.add(Some(&new_password));
+    env.secrets.add_own(&new_password);
     let (actor_password, token) = match held.get(actor) {
         Some(a) => (a.password.clone(), a.token.clone().unwrap_or_default()),
         None => (None, String::new()),

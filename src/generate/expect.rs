@@ -85,7 +85,11 @@ pub fn field_valid(dialect: &LoadedDialect, field: &str, value: &Value) -> Optio
         return None;
     };
     let sample = |n: &str| match n {
-        "user_id" => Some(dialect.spec.user_ids.nonexistent.clone()),
+        "user_id" => dialect
+            .spec
+            .user_ids
+            .as_ref()
+            .map(|u| u.nonexistent.clone()),
         _ => Some(json!("Sample-password-1")),
     };
     let mut body = render_value(&body, &sample).ok()?;

@@ -222,9 +222,11 @@ fn unicode() -> Vec<(&'static str, &'static str, Value)> {
 /// its case flipped or percent-encoded) and the route with a trailing slash.
 fn ids(field: &str, dialect: &LoadedDialect) -> Vec<Variant> {
     let mut out = Vec::new();
-    let sample = match &dialect.spec.user_ids.nonexistent {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+    // The dialect's well-formed id of nobody is the shape the id variants are cut from.
+    let sample = match dialect.spec.user_ids.as_ref().map(|u| &u.nonexistent) {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
     };
     let in_path = dialect
         .spec
@@ -232,7 +234,7 @@ fn ids(field: &str, dialect: &LoadedDialect) -> Vec<Variant> {
         .fields
         .get(field)
         .is_some_and(|p| p.location == Location::Path);
-    if in_path && !dialect.spec.id_rules.is_empty() {
+    if in_path && !sample.is_empty() && !dialect.spec.id_rules.is_empty() {
         let n = sample.chars().count();
         let shorter: String = sample.chars().take(n.saturating_sub(1)).collect();
         let longer = format!("{sample}{}", sample.chars().next().unwrap_or('0'));

@@ -4,7 +4,7 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use super::expect::{Subject, kind_of, resolve_expectation};
+use super::expect::{Subject, kind_of, raw_kind, resolve_expectation};
 use super::placement::{place_fields, valid_fields};
 use super::{AuthMode, BodyPlan, RequestTemplate, Step, TargetUser};
 use crate::case::{Case, Expect};
@@ -81,8 +81,15 @@ fn targets_for(case: &Case, dialect: &LoadedDialect, target: &Target, role: &str
         skip: skip.clone(),
     };
     match user {
-        "nonexistent" => vec![literal(&dialect.spec.user_ids.nonexistent)],
-        "malformed" => vec![literal(&dialect.spec.user_ids.malformed)],
+        // A dialect without `user_ids` takes no user id: such steps are not applicable.
+        "nonexistent" | "malformed" => {
+            let ids = dialect.spec.user_ids.as_ref();
+            let id = match user {
+                "nonexistent" => ids.map(|i| i.nonexistent.clone()),
+                _ => ids.map(|i| i.malformed.clone()),
+            };
+            vec![literal(&id.unwrap_or(Value::Null))]
+        }
         "other" => {
             let explicit = d
                 .user_role
@@ -206,7 +213,15 @@ fn build_step(
         fields.shift_remove(a);
     }
 
-    let subject = subject_of(cp.fields.keys(), variant, &overrides, &absent, &fields, who);
+    let auth = match d.auth.as_ref().map(|a| a.value.as_str()) {
+        Some("none") => AuthMode::None,
+        Some("malformed") => AuthMode::Malformed,
+        Some("foreign") => AuthMode::Foreign,
+        _ => AuthMode::Valid,
+    };
+    let mut subject = subject_of(cp.fields.keys(), variant, &overrides, &absent, &fields, who);
+    subject.auth = auth.name();
+    subject.raw = d.raw_body.as_deref().map(raw_kind);
     let (path, query, body) = place_fields(dialect, &fields);
     let generated = d.generated.clone().unwrap_or_default();
     let path = path + &generated.path_suffix;
@@ -229,8 +244,9 @@ fn build_step(
         Expect::Outcome(n) => (n.clone(), spec.outcomes.get(n).cloned()),
         Expect::Explicit(o) => ("explicit".to_string(), Some((**o).clone())),
     };
+    let not_applicable = not_applicable(case, dialect, variant, &outcome_name);
     let mut skip = who.skip.clone();
-    let expect = match outcome {
+    let expect = match outcome.filter(|_| not_applicable.is_none()) {
         Some(o) => resolve_expectation(&outcome_name, &o, dialect, &subject),
         None => Err(format!("dialect does not map outcome `{outcome_name}`")),
     };
@@ -239,15 +255,11 @@ fn build_step(
         None => expect,
     };
     let expect = expect.unwrap_or_else(|e| {
-        skip.get_or_insert(format!("cannot resolve the expectation: {e}"));
+        if not_applicable.is_none() {
+            skip.get_or_insert(format!("cannot resolve the expectation: {e}"));
+        }
         super::Expectation::none(&outcome_name)
     });
-    let auth = match d.auth.as_ref().map(|a| a.value.as_str()) {
-        Some("none") => AuthMode::None,
-        Some("malformed") => AuthMode::Malformed,
-        Some("foreign") => AuthMode::Foreign,
-        _ => AuthMode::Valid,
-    };
     let content_type = match d.content_type.as_deref() {
         None => Some(cp.content_type.clone()),
         Some("none") => None,
@@ -288,6 +300,7 @@ fn build_step(
             .filter(|p| p.location == Location::Body)
             .map(|p| p.key.clone()),
         skip,
+        not_applicable,
         accounts,
         subject: case_subject,
     }
@@ -345,6 +358,43 @@ fn base_outcome(case: &Case) -> Option<&str> {
     }
 }
 
+/// Why the case cannot be asked of this dialect: it is about a field the route does not take, or
+/// it expects an outcome the API cannot produce. The dialect's own words are the reason.
+fn not_applicable(
+    case: &Case,
+    dialect: &LoadedDialect,
+    variant: Option<&(String, Value)>,
+    outcome: &str,
+) -> Option<String> {
+    let d = &case.def;
+    let spec = &dialect.spec;
+    let name = spec.name.as_str();
+    let mut fields: Vec<&str> = Vec::new();
+    if matches!(
+        d.user.as_ref().map(|u| u.value.as_str()),
+        Some("other" | "nonexistent" | "malformed")
+    ) {
+        fields.push("user_id");
+    }
+    fields.extend(
+        d.body
+            .iter()
+            .flat_map(|b| b.value.keys().map(String::as_str)),
+    );
+    fields.extend(d.absent.iter().map(|a| a.value.as_str()));
+    fields.extend(variant.map(|(f, _)| f.as_str()));
+    let field_reason = fields.into_iter().find_map(|f| {
+        let why = spec.not_applicable(f)?;
+        Some(format!("not applicable: {name} has no `{f}` ({why})"))
+    });
+    field_reason.or_else(|| {
+        let why = spec.not_applicable(outcome)?;
+        Some(format!(
+            "not applicable: {name} cannot answer `{outcome}` ({why})"
+        ))
+    })
+}
+
 /// The expectation for this dialect: its own override, else one for a dialect it extends, else `expect`.
 fn spec_expect(case: &Case, dialect: &LoadedDialect) -> Expect {
     dialect
@@ -391,5 +441,7 @@ fn subject_of<'a>(
         fields: subject,
         kind,
         target,
+        auth: "valid",
+        raw: None,
     }
 }

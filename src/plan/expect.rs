@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::spec::{BodyKind, CompiledSchema, LoadedDialect, Outcome, Refinement};
-use crate::template::render_value;
+use crate::template::{render_str, render_value};
 
 /// What the answer to one step must look like.
 #[derive(Debug, Clone, Serialize)]
@@ -86,6 +86,27 @@ pub struct Subject {
     pub kind: Option<&'static str>,
     /// `self` or `other`.
     pub target: &'static str,
+    /// The credential sent: `valid`, `none`, `malformed`, `foreign`.
+    pub auth: &'static str,
+    /// For a raw-body case, what the body is (see [`raw_kind`]); `None` for a JSON-object case.
+    pub raw: Option<&'static str>,
+}
+
+/// What a raw body is, as `raw:` refinements name it: `empty`, `invalid` (not JSON), or the kind
+/// of JSON value it parses as.
+pub fn raw_kind(raw: &str) -> &'static str {
+    if raw.is_empty() {
+        return "empty";
+    }
+    match serde_json::from_str::<Value>(raw) {
+        Err(_) => "invalid",
+        Ok(Value::Null) => "null",
+        Ok(Value::Bool(_)) => "boolean",
+        Ok(Value::Number(_)) => "number",
+        Ok(Value::String(_)) => "string",
+        Ok(Value::Array(_)) => "array",
+        Ok(Value::Object(_)) => "object",
+    }
 }
 
 pub fn resolve_expectation(
@@ -124,13 +145,18 @@ pub fn resolve_expectation(
             )),
             "fields" => Some(Value::String(subject_keys.join(", "))),
             "body_fields" => Some(Value::String(body_keys.join(", "))),
+            // The API's name of the field the case is about; only for cases about a field.
+            "key" => subject_keys.first().cloned().map(Value::String),
             _ => None,
         }
     };
     let mut fields = Vec::new();
     for (pointer, v) in &merged.fields {
         let rendered = render_value(v, &lookup).map_err(|e| format!("fields.{pointer}: {e}"))?;
-        fields.push((pointer.clone(), rendered));
+        let pointer = render_str(pointer, &lookup).map_err(|e| {
+            format!("fields.{pointer}: {e} (a case about no field, e.g. a raw body, has no key)")
+        })?;
+        fields.push((pointer, rendered));
     }
     let compiled =
         match &merged.schema {
@@ -173,7 +199,12 @@ fn matches(r: &Refinement, s: &Subject) -> bool {
         .as_ref()
         .is_none_or(|k| s.kind.is_some_and(|x| k.contains(x)));
     let target_ok = r.target.as_ref().is_none_or(|t| t == s.target);
-    field_ok && kind_ok && target_ok
+    let auth_ok = r.auth.as_ref().is_none_or(|a| a.contains(s.auth));
+    let raw_ok = r
+        .raw
+        .as_ref()
+        .is_none_or(|k| s.raw.is_some_and(|x| k.contains(x)));
+    field_ok && kind_ok && target_ok && auth_ok && raw_ok
 }
 
 /// A refinement's settings replace the outcome's; its `fields` and `headers` add to them.

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use expand::expand_case;
-pub use expect::{Expectation, Subject, kind_of, resolve_expectation};
+pub use expect::{Expectation, Subject, kind_of, raw_kind, resolve_expectation};
 pub use placement::valid_change;
 
 use crate::case::Case;
@@ -37,6 +37,18 @@ pub enum AuthMode {
     None,
     Malformed,
     Foreign,
+}
+
+impl AuthMode {
+    /// The name cases and `auth:` refinements use.
+    pub fn name(self) -> &'static str {
+        match self {
+            AuthMode::Valid => "valid",
+            AuthMode::None => "none",
+            AuthMode::Malformed => "malformed",
+            AuthMode::Foreign => "foreign",
+        }
+    }
 }
 
 /// The request body before run-time values are filled in.
@@ -86,6 +98,10 @@ pub struct Step {
     pub new_password_key: Option<String>,
     /// Why the step cannot run (e.g. no account for a role); reported as skipped.
     pub skip: Option<String>,
+    /// Why the case does not apply to this dialect at all (a field the route does not take, an
+    /// outcome the API cannot produce), as the dialect says; reported as skipped, and by `lint`
+    /// and `plan` as left out rather than as a problem.
+    pub not_applicable: Option<String>,
     /// Accounts this step may act on or change, sorted: they are locked while it runs.
     pub accounts: Vec<usize>,
     /// What the step is about: its fields and the dialect rules it exercises.
@@ -93,6 +109,11 @@ pub struct Step {
 }
 
 impl Step {
+    /// Why the step is not sent, if it is not: not applicable first, then a missing account.
+    pub fn skipped(&self) -> Option<&String> {
+        self.not_applicable.as_ref().or(self.skip.as_ref())
+    }
+
     /// The account whose password the step may change, if any.
     pub fn target_account(&self) -> Option<usize> {
         match self.target {
@@ -128,4 +149,39 @@ pub fn build_plan(cases: &[Case], dialect: &LoadedDialect, target: &Target) -> P
         dialect: dialect.name().to_string(),
         steps,
     }
+}
+
+/// One error for every account whose user id a step needs and nobody provides: the dialect's
+/// route takes an id, its login does not say where to read one (`login.user_id`), and the
+/// accounts file gives no `id:`. Said once, before anything is sent, instead of once per step.
+pub fn missing_ids(plan: &Plan, dialect: &LoadedDialect, target: &Target) -> Option<String> {
+    let spec = &dialect.spec;
+    if !spec.change_password.fields.contains_key("user_id") || spec.login.user_id.is_some() {
+        return None;
+    }
+    let mut missing: Vec<usize> = plan
+        .steps
+        .iter()
+        .filter(|s| s.skipped().is_none())
+        .filter_map(Step::target_account)
+        .filter(|i| target.accounts.get(*i).is_some_and(|a| a.id.is_none()))
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    if missing.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = missing
+        .iter()
+        .filter_map(|i| target.accounts.get(*i).map(|a| a.label()))
+        .collect();
+    Some(format!(
+        "dialect `{}` sends a user id (change_password.fields.user_id), its login gives none (no \
+         `login.user_id`), and {} gives no `id:` for {}; add `id:` to these accounts, or say in \
+         the dialect where the login answer holds the id (`login.user_id: {{from: body|jwt, at: \
+         ...}}`)",
+        spec.name,
+        target.accounts_source,
+        names.join(", ")
+    ))
 }

@@ -13,7 +13,8 @@ pub(super) fn valid_fields(dialect: &LoadedDialect) -> IndexMap<String, Value> {
     for name in dialect.spec.change_password.fields.keys() {
         let base = match name.as_str() {
             "old_password" => "{{ current_password }}",
-            "new_password" => "{{ new_password }}",
+            // The confirmation repeats the new password.
+            "new_password" | "new_password_confirmation" => "{{ new_password }}",
             _ => "{{ user_id }}",
         };
         fields.insert(name.clone(), Value::String(base.into()));

@@ -157,36 +157,47 @@ pub fn write_all(
     let step_summary = std::env::var_os("GITHUB_STEP_SUMMARY")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from);
-    let written = write_all_to(report, redactor, outputs, step_summary.as_deref());
+    let redacted = redactor.redact_report(report);
+    let written = write_redacted(&redacted, outputs, step_summary.as_deref());
     if github::enabled() {
-        github::print(&redactor.redact_report(report), outputs.stdout_taken());
+        github::print(&redacted, outputs.stdout_taken());
     }
     written
 }
 
 /// [`write_all`] with the step-summary path passed in, so tests need not set the environment.
+#[cfg(test)]
 fn write_all_to(
     report: &RunReport,
     redactor: &Redactor,
     outputs: &Outputs,
     step_summary: Option<&Path>,
 ) -> Result<(), ReportError> {
-    let redacted = redactor.redact_report(report);
+    write_redacted(&redactor.redact_report(report), outputs, step_summary)
+}
+
+/// [`write_all`] for a report that is already redacted (a run's: its cases were redacted as
+/// they finished), with the step-summary file passed in.
+pub fn write_redacted(
+    redacted: &RunReport,
+    outputs: &Outputs,
+    step_summary: Option<&Path>,
+) -> Result<(), ReportError> {
     let mut errors = Vec::new();
     if let Some(path) = &outputs.json {
-        errors.extend(json::write(&redacted, path).err());
+        errors.extend(json::write(redacted, path).err());
     }
     if let Some(path) = &outputs.junit {
-        errors.extend(junit::write(&redacted, path).err());
+        errors.extend(junit::write(redacted, path).err());
     }
     if let Some(path) = &outputs.markdown {
-        errors.extend(write_file(path, &markdown::render(&redacted)).err());
+        errors.extend(write_file(path, &markdown::render(redacted)).err());
     }
     if let Some(path) = &outputs.html {
-        errors.extend(html::write(&redacted, path).err());
+        errors.extend(html::write(redacted, path).err());
     }
     if let Some(path) = step_summary {
-        errors.extend(append_file(path, &markdown::render(&redacted)).err());
+        errors.extend(append_file(path, &markdown::render(redacted)).err());
     }
     into_result(errors)
 }

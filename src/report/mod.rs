@@ -15,7 +15,7 @@ pub(crate) mod testdata;
 mod transcript;
 
 pub(crate) use files::write_file;
-pub use files::{Outputs, ReportError, write_all};
+pub use files::{Outputs, ReportError, write_all, write_redacted};
 pub use transcript::render_exchanges;
 
 use std::fmt;

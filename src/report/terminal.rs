@@ -6,7 +6,6 @@
 
 use std::ffi::OsStr;
 use std::io::IsTerminal as _;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -15,8 +14,8 @@ use owo_colors::{OwoColorize as _, Style};
 use super::{
     case_name, dialect_totals, first_reason, format_duration, restore_hint, unexpected_changes_line,
 };
-use crate::redact::Redactor;
 use crate::result::{CaseResult, RunReport, Totals, Unrestored, Verdict};
+use crate::run::{Reporter, RunEvent};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TerminalStyle {
@@ -50,23 +49,20 @@ impl TerminalStyle {
     }
 }
 
-/// Reports cases as they finish; shared by the tasks that run them (`&self` everywhere: the
-/// progress bar synchronises itself, the counter is atomic).
+/// Reports a run's events as they come; shared by the tasks that run cases (`&self` everywhere:
+/// the progress bar synchronises itself, the counter is atomic). It is given redacted data only
+/// (see `run::RunEvent`), so it holds no redactor.
 pub struct TerminalReporter {
     bar: Option<ProgressBar>,
-    redactor: Arc<Redactor>,
     style: TerminalStyle,
     not_passed: AtomicU64,
 }
 
 impl TerminalReporter {
-    pub fn new(total_cases: u64, redactor: Arc<Redactor>, style: TerminalStyle) -> Self {
-        let bar = style
-            .progress
-            .then(|| progress_bar(total_cases, style.color));
+    pub fn new(style: TerminalStyle) -> Self {
+        let bar = style.progress.then(|| progress_bar(0, style.color));
         Self {
             bar,
-            redactor,
             style,
             not_passed: AtomicU64::new(0),
         }
@@ -84,7 +80,7 @@ impl TerminalReporter {
                 bar.set_message(format!("{n} not passed"));
             }
         }
-        if let Some(line) = render_case_line(case, &self.redactor, self.style) {
+        if let Some(line) = render_case_line(case, self.style) {
             self.print(&line);
         }
         if let Some(bar) = &self.bar {
@@ -97,10 +93,7 @@ impl TerminalReporter {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
-        eprint!(
-            "{}",
-            render_summary(report, &self.redactor, self.style.color)
-        );
+        eprint!("{}", render_summary(report, self.style.color));
     }
 
     fn print(&self, text: &str) {
@@ -108,6 +101,25 @@ impl TerminalReporter {
             // Printed above the bar; a plain eprintln would be overdrawn by the next tick.
             Some(bar) => bar.println(text),
             None => eprintln!("{text}"),
+        }
+    }
+}
+
+impl Reporter for TerminalReporter {
+    fn on_event(&self, event: &RunEvent<'_>) {
+        match event {
+            RunEvent::Started { cases, .. } => {
+                if let Some(bar) = &self.bar {
+                    bar.set_length(*cases as u64);
+                }
+            }
+            RunEvent::CaseFinished { case } => self.on_case(case),
+            RunEvent::Interrupted => self.print(
+                "\ninterrupted: no new case is sent; finishing cases in flight and restoring passwords...",
+            ),
+            RunEvent::Finished { report, .. } => self.finish(report),
+            // Both show in the summary (the box, the changed-passwords line).
+            RunEvent::AccountRestored { .. } | RunEvent::AccountNotRestored { .. } => {}
         }
     }
 }
@@ -126,11 +138,7 @@ fn progress_bar(total: u64, color: bool) -> ProgressBar {
 
 /// `FAIL dialect/case-id: first reason` (then, when verbose, the other reasons indented), or
 /// `None` for a pass, and for a skip or known deviation unless verbose.
-pub fn render_case_line(
-    case: &CaseResult,
-    redactor: &Redactor,
-    style: TerminalStyle,
-) -> Option<String> {
+pub fn render_case_line(case: &CaseResult, style: TerminalStyle) -> Option<String> {
     let (label, paint_style) = match case.verdict {
         Verdict::Pass => return None,
         Verdict::Skip | Verdict::Known if !style.verbose => return None,
@@ -139,7 +147,7 @@ pub fn render_case_line(
         Verdict::Fail => ("FAIL", Style::new().red().bold()),
         Verdict::Error => ("ERROR", Style::new().magenta().bold()),
     };
-    let text = |s: &str| clean(&redactor.redact_str(s));
+    let text = |s: &str| clean(s);
     let mut line = format!(
         "{} {}: {}",
         paint(label, paint_style, style.color),
@@ -156,10 +164,10 @@ pub fn render_case_line(
 }
 
 /// Totals per dialect and overall with the run's duration, then unrestored accounts in a red
-/// `!!!` box, then notes. Every line is redacted before it is coloured, so an escape code can
+/// `!!!` box, then notes. The report is already redacted, before any colour: an escape code can
 /// never split a secret and hide it from the redactor.
-pub fn render_summary(report: &RunReport, redactor: &Redactor, color: bool) -> String {
-    let text = |s: &str| clean(&redactor.redact_str(s));
+pub fn render_summary(report: &RunReport, color: bool) -> String {
+    let text = |s: &str| clean(s);
     let per_dialect = dialect_totals(report);
     let width = per_dialect
         .iter()

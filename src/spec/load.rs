@@ -335,7 +335,7 @@ fn explain_flattened(message: &str) -> String {
     else {
         return message.to_string();
     };
-    let mut allowed = vec!["field", "kind", "target"];
+    let mut allowed = vec!["field", "kind", "target", "auth", "raw"];
     allowed.extend(field_names::<Outcome>());
     format!(
         "unknown key `{key}` in a `when` refinement{}; expected one of: {}",

@@ -24,13 +24,20 @@ pub struct Dialect {
     pub auth: Auth,
     /// Role name -> what it may do. Order is kept: the first self-service role is the default actor.
     pub roles: IndexMap<String, Role>,
-    /// Ids used by the `nonexistent` and `malformed` targets, with the JSON type the API expects.
-    pub user_ids: UserIds,
+    /// Ids used by the `nonexistent` and `malformed` targets, with the JSON type the API expects;
+    /// needed only where the route takes a user id.
+    #[serde(default)]
+    pub user_ids: Option<UserIds>,
     /// Abstract outcome -> documented response.
     pub outcomes: IndexMap<String, Outcome>,
     /// How a user forced to reset their password at next login is brought back (OpenSpecimen).
     #[serde(default)]
     pub reset: Option<ResetFlow>,
+    /// What does not apply to this API, each with the reason: abstract fields the route does not
+    /// take (`user_id` on a route that changes the caller's own password only) and abstract
+    /// outcomes it cannot produce (`forbidden`...). Cases needing them are skipped with the reason.
+    #[serde(default)]
+    pub not_applicable: IndexMap<String, String>,
     /// Account trait -> what sets such an account apart, for the traits cases `require` on this
     /// API (accounts file `traits:`); `pwconform init` explains them with these texts.
     #[serde(default)]
@@ -61,6 +68,28 @@ pub struct IdRule {
     pub mismatch: Option<String>,
     #[serde(default)]
     pub doc: Option<String>,
+}
+
+impl Dialect {
+    /// Why `name` (an abstract field or outcome) does not apply here, if the dialect says so, or
+    /// if it is an optional field the dialect does not place.
+    pub fn not_applicable(&self, name: &str) -> Option<String> {
+        if let Some(why) = self.not_applicable.get(name) {
+            return Some(why.clone());
+        }
+        let placed = self.change_password.fields.contains_key(name);
+        if OPTIONAL_FIELDS.contains(&name) && !placed {
+            return Some("an optional field this dialect does not place".into());
+        }
+        if name == CONFIRMATION_OUTCOME
+            && !self.change_password.fields.contains_key(CONFIRMATION_FIELD)
+        {
+            return Some(format!(
+                "the dialect places no `{CONFIRMATION_FIELD}`, so nothing is confirmed"
+            ));
+        }
+        None
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -106,8 +135,10 @@ pub struct Login {
     pub body: Value,
     /// JSON pointer to the token in a successful answer.
     pub token: String,
-    /// Where the user id is found.
-    pub user_id: UserIdSource,
+    /// Where the user id is found; optional: many logins return none. Without it, an account
+    /// whose id a case needs must give `id:` in the accounts file.
+    #[serde(default)]
+    pub user_id: Option<UserIdSource>,
     /// JSON pointer whose presence in a 2xx answer means "must reset the password first".
     #[serde(default)]
     pub reset_token: Option<String>,
@@ -231,6 +262,13 @@ pub struct Refinement {
     /// `self` or `other`: whose password the request is about.
     #[serde(default)]
     pub target: Option<String>,
+    /// Credential sent: `valid`, `none`, `malformed`, `foreign`.
+    #[serde(default)]
+    pub auth: Option<OneOrMany>,
+    /// Only raw-body cases, by what the raw body is: `invalid` (not JSON), `empty` (no bytes), or
+    /// the JSON kind it parses as: `null`, `string`, `number`, `boolean`, `array`, `object`.
+    #[serde(default)]
+    pub raw: Option<OneOrMany>,
     #[serde(flatten)]
     pub then: Outcome,
 }
@@ -310,10 +348,31 @@ pub const OUTCOMES: &[&str] = &[
     "invalid_user_id",
     "malformed_body",
     "unsupported_media_type",
+    "confirmation_mismatch",
 ];
 
-/// Abstract fields a case may set; each dialect places all of them.
-pub const FIELDS: &[&str] = &["old_password", "new_password", "user_id"];
+/// Abstract fields a case may set. A dialect places each, or lists it under `not_applicable`;
+/// the optional ones it may simply leave out.
+pub const FIELDS: &[&str] = &[
+    "old_password",
+    "new_password",
+    "user_id",
+    "new_password_confirmation",
+];
+
+/// Fields a dialect places only if its API has them; cases about them are skipped elsewhere.
+pub const OPTIONAL_FIELDS: &[&str] = &["new_password_confirmation"];
+
+/// The new password sent a second time, which the API compares with `new_password`.
+pub const CONFIRMATION_FIELD: &str = "new_password_confirmation";
+
+/// The confirmation differs from the new password; needed only by dialects placing the field.
+pub const CONFIRMATION_OUTCOME: &str = "confirmation_mismatch";
+
+/// What a raw-body refinement can match: not JSON, no bytes, or the JSON kind of the body.
+pub const RAW_KINDS: &[&str] = &[
+    "invalid", "empty", "null", "string", "number", "boolean", "array", "object",
+];
 
 /// Kinds of value a refinement can match: what was sent for the field a case is about.
 pub const KINDS: &[&str] = &[

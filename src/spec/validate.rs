@@ -2,7 +2,11 @@
 //! spelt right, schemas present. Problems are collected so a spec author sees them all at once.
 
 use super::load::LoadedDialect;
-use super::model::{FIELDS, KINDS, Location, OUTCOMES, Outcome};
+use super::model::{
+    CONFIRMATION_FIELD, CONFIRMATION_OUTCOME, Dialect, FIELDS, KINDS, Location, OPTIONAL_FIELDS,
+    OUTCOMES, Outcome, RAW_KINDS,
+};
+use crate::case::AUTHS;
 use crate::source::{Problem, did_you_mean, dotted};
 use crate::template::{variables, variables_in};
 
@@ -12,17 +16,7 @@ pub fn validate_dialect(d: &LoadedDialect) -> Vec<Problem> {
     let spec = &d.spec;
     let cp = &spec.change_password;
 
-    for f in FIELDS {
-        if !cp.fields.contains_key(*f) {
-            p.push(Problem::at_key(
-                &["change_password", "fields"],
-                format!(
-                    "change_password.fields: abstract field `{f}` is not placed; expected a key \
-                     `{f}: {{ in: body|path|query, key: NAME }}`"
-                ),
-            ));
-        }
-    }
+    check_coverage(spec, &mut p);
     for (name, place) in &cp.fields {
         if !FIELDS.contains(&name.as_str()) {
             p.push(Problem::at_key(
@@ -99,29 +93,107 @@ pub fn validate_dialect(d: &LoadedDialect) -> Vec<Problem> {
             ));
         }
     }
-    for o in OUTCOMES {
-        match spec.outcomes.get(*o) {
-            None => p.push(Problem::at_key(
-                &["outcomes", o],
-                format!(
-                    "outcomes: `{o}` is not mapped; every abstract outcome needs its documented \
-                     response (at least `status`)"
-                ),
-            )),
-            Some(out) => {
-                let at = vec!["outcomes".to_string(), o.to_string()];
-                if out.status.is_none() {
-                    p.push(Problem::at_key(
-                        &at,
-                        format!("outcomes.{o}: `status` is required (a code or a list of codes)"),
-                    ));
-                }
-                check_outcome(d, &at, out, &mut p);
-            }
+    for (o, out) in &spec.outcomes {
+        let at = vec!["outcomes".to_string(), o.clone()];
+        if out.status.is_none() {
+            p.push(Problem::at_key(
+                &at,
+                format!("outcomes.{o}: `status` is required (a code or a list of codes)"),
+            ));
         }
+        check_outcome(d, &at, out, &mut p);
     }
     p
 }
+
+/// Every abstract field is placed or said not to apply (optional ones may be left out), every
+/// abstract outcome is mapped or said not to apply; never both, and only known names.
+fn check_coverage(spec: &Dialect, p: &mut Vec<Problem>) {
+    let fields = &spec.change_password.fields;
+    for f in FIELDS {
+        let placed = fields.contains_key(*f);
+        let excused = spec.not_applicable.contains_key(*f);
+        if !placed && !excused && !OPTIONAL_FIELDS.contains(f) {
+            p.push(Problem::at_key(
+                &["change_password", "fields"],
+                format!(
+                    "change_password.fields: abstract field `{f}` is not placed; expected a key \
+                     `{f}: {{ in: body|path|query, key: NAME }}`, or `{f}: <why>` under \
+                     `not_applicable` if the API has no such field"
+                ),
+            ));
+        }
+        if placed && excused {
+            p.push(Problem::at_key(
+                &["not_applicable", f],
+                format!(
+                    "not_applicable: `{f}` is placed in change_password.fields too; expected one \
+                     of the two"
+                ),
+            ));
+        }
+    }
+    if fields.contains_key("user_id") && spec.user_ids.is_none() {
+        p.push(Problem::at_key(
+            &["change_password", "fields", "user_id"],
+            "user_ids: the route takes a user id, so the dialect needs `user_ids: {nonexistent: \
+             ID, malformed: ID}` (an id of nobody, an id in the wrong format)",
+        ));
+    }
+    if spec.not_applicable.contains_key("new_password") {
+        p.push(Problem::at_key(
+            &["not_applicable", "new_password"],
+            "not_applicable: `new_password` always applies: it is what the route changes",
+        ));
+    }
+    for o in OUTCOMES {
+        let mapped = spec.outcomes.contains_key(*o);
+        let excused = spec.not_applicable.contains_key(*o);
+        let optional = *o == CONFIRMATION_OUTCOME && !fields.contains_key(CONFIRMATION_FIELD);
+        if !mapped && !excused && !optional {
+            p.push(Problem::at_key(
+                &["outcomes"],
+                format!(
+                    "outcomes: `{o}` is not mapped; every abstract outcome needs its documented \
+                     response (at least `status`), or `{o}: <why>` under `not_applicable` if the \
+                     API cannot produce it"
+                ),
+            ));
+        }
+        if mapped && excused {
+            p.push(Problem::at_key(
+                &["not_applicable", o],
+                format!(
+                    "not_applicable: `{o}` is mapped under outcomes too; expected one of the two"
+                ),
+            ));
+        }
+    }
+    for (name, why) in &spec.not_applicable {
+        let known = FIELDS.contains(&name.as_str()) || OUTCOMES.contains(&name.as_str());
+        if !known {
+            p.push(Problem::at_key(
+                &["not_applicable", name],
+                format!(
+                    "not_applicable: `{name}` is neither an abstract field nor an outcome{}; \
+                     expected one of: {}, {}",
+                    did_you_mean(name, FIELDS.iter().chain(OUTCOMES).copied()),
+                    FIELDS.join(", "),
+                    OUTCOMES.join(", ")
+                ),
+            ));
+        }
+        if why.trim().is_empty() {
+            p.push(Problem::at_value(
+                &["not_applicable", name],
+                format!("not_applicable.{name}: say why, for the skipped cases' reason"),
+            ));
+        }
+    }
+}
+
+/// Variables an outcome's expected texts and pointers may use.
+const OUTCOME_VARIABLES: &[&str] = &["field", "fields", "key", "body_fields"];
 
 fn check_outcome(d: &LoadedDialect, at: &[String], out: &Outcome, p: &mut Vec<Problem>) {
     let shown = dotted(at);
@@ -134,7 +206,18 @@ fn check_outcome(d: &LoadedDialect, at: &[String], out: &Outcome, p: &mut Vec<Pr
     if let Some(schema) = &out.schema {
         need_schema(d, &path(&["schema"]), schema, p);
     }
-    for pointer in out.fields.keys() {
+    for (pointer, value) in &out.fields {
+        let used = variables(pointer).into_iter().chain(variables_in(value));
+        for v in used.filter(|v| !OUTCOME_VARIABLES.contains(&v.as_str())) {
+            p.push(Problem::at_key(
+                &path(&["fields", pointer]),
+                format!(
+                    "{shown}.fields: unknown template variable `{v}`{}; expected one of: {}",
+                    did_you_mean(&v, OUTCOME_VARIABLES.iter().copied()),
+                    OUTCOME_VARIABLES.join(", ")
+                ),
+            ));
+        }
         if !(pointer.is_empty() || pointer.starts_with('/')) {
             p.push(Problem::at_key(
                 &path(&["fields", pointer]),
@@ -189,6 +272,20 @@ fn check_outcome(d: &LoadedDialect, at: &[String], out: &Outcome, p: &mut Vec<Pr
                 &within("target"),
                 format!("{here}.target: `{t}` is neither `self` nor `other`"),
             ));
+        }
+        for (key, list, allowed) in [("auth", &r.auth, AUTHS), ("raw", &r.raw, RAW_KINDS)] {
+            for v in list.iter().flat_map(one_or_many) {
+                if !allowed.contains(&v.as_str()) {
+                    p.push(Problem::at_value(
+                        &within(key),
+                        format!(
+                            "{here}.{key}: unknown value `{v}`{}; expected one of: {}",
+                            did_you_mean(&v, allowed.iter().copied()),
+                            allowed.join(", ")
+                        ),
+                    ));
+                }
+            }
         }
         if !r.then.when.is_empty() {
             p.push(Problem::at_key(

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use super::{AccountsFile, load_accounts_with};
-use crate::case::{Case, all_traits};
+use crate::case::Case;
 use crate::source::{LoadError, PosMap, did_you_mean};
 use crate::spec::LoadedDialect;
 
@@ -57,14 +57,16 @@ pub fn check_accounts(
                 }
                 let nth = j.to_string();
                 let known = if known_traits.is_empty() {
-                    "no case requires any trait".to_owned()
+                    "its cases need no account with traits".to_owned()
                 } else {
-                    format!("the cases know: {}", known_traits.join(", "))
+                    format!("its traits: {}", known_traits.join(", "))
                 };
                 errors.push(at(
                     &["accounts", role, &index, "traits", &nth],
                     format!(
-                        "accounts.{role}[{i}].traits: no case requires the trait `{name}`{}; {known}",
+                        "accounts.{role}[{i}].traits: no case of `{}` requires the trait \
+                         `{name}`{}; {known}",
+                        dialect.name(),
                         did_you_mean(name, known_traits.iter().map(String::as_str))
                     ),
                 ));
@@ -74,10 +76,19 @@ pub fn check_accounts(
     errors
 }
 
-/// Traits an accounts file may use on `dialect`: those its cases require and those the dialect
-/// describes, sorted.
+/// Traits an accounts file may use on `dialect`: those the cases that run on it require and those
+/// the dialect describes, sorted.
 pub fn known_traits(dialect: &LoadedDialect, cases: &[Case]) -> Vec<String> {
-    let mut known = all_traits(cases);
+    let mut known: Vec<String> = cases
+        .iter()
+        .filter(|c| {
+            c.def
+                .dialects
+                .as_ref()
+                .is_none_or(|f| f.admits(&dialect.lineage))
+        })
+        .flat_map(|c| c.def.requires.iter().chain(&c.def.user_requires).cloned())
+        .collect();
     known.extend(dialect.spec.account_traits.keys().cloned());
     known.sort();
     known.dedup();
@@ -167,6 +178,19 @@ mod tests {
         let t = errors[1].to_string();
         assert!(t.starts_with(&format!("{name}:7:16:")), "{t}");
         assert!(t.contains("did you mean `password-history`?"), "{t}");
+    }
+
+    #[test]
+    fn traits_are_those_of_the_dialects_cases() {
+        let cases = crate::case::load_cases(&Tree::cases(None)).unwrap();
+        let specs = Tree::specs(None);
+        let ocariot = load_dialect(&specs, "ocariot").unwrap();
+        assert!(known_traits(&ocariot, &cases).is_empty());
+        let os = load_dialect(&specs, "openspecimen").unwrap();
+        assert_eq!(
+            known_traits(&os, &cases),
+            ["external-auth", "other-institute", "password-history"]
+        );
     }
 
     #[test]

@@ -46,7 +46,7 @@ pub fn account_needs(dialect: &LoadedDialect, cases: &[Case]) -> Vec<RoleNeeds> 
             target_of: Vec::new(),
         })
         .collect();
-    for step in plan.steps.iter().filter(|s| s.skip.is_none()) {
+    for step in plan.steps.iter().filter(|s| s.skipped().is_none()) {
         if let Some(need) = step.actor.and_then(|i| uses.get_mut(i)) {
             need.acts_in.push(step.id.clone());
         }

@@ -13,9 +13,13 @@ const VERBOSE: TerminalStyle = TerminalStyle {
     ..PLAIN
 };
 
+/// The test report as a run hands it to the terminal: redacted.
+fn redacted() -> RunReport {
+    testdata::redactor().redact_report(&testdata::report())
+}
+
 fn line(index: usize, style: TerminalStyle) -> Option<String> {
-    let report = testdata::report();
-    render_case_line(&report.cases[index], &testdata::redactor(), style)
+    render_case_line(&redacted().cases[index], style)
 }
 
 #[rstest]
@@ -85,13 +89,13 @@ fn colour_only_when_asked() {
 fn server_text_cannot_drive_the_terminal() {
     let mut case = testdata::report().cases[1].clone();
     case.reasons[0] = "bad\u{1b}[2J\rbody".to_owned();
-    let text = render_case_line(&case, &Redactor::new(), PLAIN).unwrap_or_default();
+    let text = render_case_line(&case, PLAIN).unwrap_or_default();
     assert!(text.ends_with(": bad\u{fffd}[2J\u{fffd}body"), "{text:?}");
 }
 
 #[test]
 fn summary_totals_and_duration() {
-    let text = render_summary(&testdata::report(), &testdata::redactor(), false);
+    let text = render_summary(&redacted(), false);
     assert!(
         text.contains("\nocariot       1 passed  1 failed  0 skipped  0 errors\n"),
         "{text}"
@@ -108,7 +112,7 @@ fn summary_totals_and_duration() {
 
 #[test]
 fn summary_shouts_unrestored_accounts_and_redacts() {
-    let text = render_summary(&testdata::report(), &testdata::redactor(), false);
+    let text = render_summary(&redacted(), false);
     assert!(
         text.contains(&format!("{BOX_EDGE}\n!!! 1 ACCOUNT COULD NOT BE RESTORED")),
         "{text}"
@@ -130,7 +134,7 @@ fn summary_shouts_unrestored_accounts_and_redacts() {
     for secret in testdata::SECRETS {
         assert!(!text.contains(secret), "{secret} in {text}");
     }
-    let coloured = render_summary(&testdata::report(), &testdata::redactor(), true);
+    let coloured = render_summary(&redacted(), true);
     assert!(
         coloured.contains("\u{1b}[") && coloured.contains("!!!"),
         "{coloured}"
@@ -142,18 +146,14 @@ fn summary_without_trouble_has_no_box() {
     let mut report = testdata::report();
     report.unrestored.clear();
     report.notes.clear();
-    let text = render_summary(&report, &Redactor::new(), false);
+    let text = render_summary(&report, false);
     assert!(!text.contains("!!!") && !text.contains("note:"), "{text}");
 }
 
 #[test]
 fn reporter_is_shared_across_threads() {
-    let reporter = Arc::new(TerminalReporter::new(
-        40,
-        Arc::new(testdata::redactor()),
-        PLAIN,
-    ));
-    let report = testdata::report();
+    let reporter = std::sync::Arc::new(TerminalReporter::new(PLAIN));
+    let report = redacted();
     std::thread::scope(|scope| {
         for _ in 0..10 {
             scope.spawn(|| report.cases.iter().for_each(|c| reporter.on_case(c)));
@@ -166,15 +166,14 @@ fn reporter_is_shared_across_threads() {
 
 #[test]
 fn known_deviation_only_when_verbose() {
-    let mut case = testdata::report().cases[1].clone();
+    let mut case = redacted().cases[1].clone();
     case.verdict = Verdict::Known;
-    let r = testdata::redactor();
-    assert_eq!(render_case_line(&case, &r, PLAIN), None);
-    let text = render_case_line(&case, &r, VERBOSE).unwrap_or_default();
+    assert_eq!(render_case_line(&case, PLAIN), None);
+    let text = render_case_line(&case, VERBOSE).unwrap_or_default();
     assert!(text.starts_with("KNOWN ocariot/wrong-type"), "{text}");
-    let mut report = testdata::report();
+    let mut report = redacted();
     report.cases[1].verdict = Verdict::Known;
-    let summary = render_summary(&report, &r, false);
+    let summary = render_summary(&report, false);
     assert!(
         summary.contains("\nocariot       1 passed  0 failed  0 skipped  0 errors  1 known\n"),
         "{summary}"

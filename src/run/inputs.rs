@@ -1,0 +1,54 @@
+//! Loading the dialects and cases a command needs, every problem collected.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::assets::Tree;
+use crate::case::{Case, check_against_dialects, load_cases};
+use crate::source::LoadErrors;
+use crate::spec::{LoadedDialect, available_dialects, load_dialects};
+
+#[derive(Debug)]
+pub struct Inputs {
+    pub dialects: Vec<Arc<LoadedDialect>>,
+    pub cases: Vec<Case>,
+}
+
+impl Inputs {
+    /// Leaves out the cases generated from the contract (`generate:`), for `--no-generated`.
+    pub fn drop_generated(&mut self) {
+        self.cases.retain(|c| c.def.generate.is_none());
+    }
+}
+
+/// Loads the named dialects (all when empty) and every case, from the folders given or the copies
+/// built into the binary.
+pub fn load_inputs(
+    specs: Option<&Path>,
+    cases: Option<&Path>,
+    names: &[String],
+) -> Result<Inputs, LoadErrors> {
+    let specs = Tree::specs(specs);
+    let cases_tree = Tree::cases(cases);
+    let mut dialects = load_dialects(&specs, names)?;
+    let run_now = dialects.len();
+    // Names in cases are checked against every dialect, not only those run now: the others are
+    // loaded too (once each), checked with, and then dropped.
+    let others: Vec<String> = available_dialects(&specs)
+        .into_iter()
+        .filter(|n| !names.is_empty() && !names.contains(n))
+        .collect();
+    if !others.is_empty() {
+        dialects.extend(load_dialects(&specs, &others)?);
+    }
+    let cases = load_cases(&cases_tree)?;
+    let problems = check_against_dialects(&cases, &dialects);
+    if !problems.is_empty() {
+        return Err(LoadErrors(problems));
+    }
+    dialects.truncate(run_now);
+    Ok(Inputs {
+        dialects: dialects.into_iter().map(Arc::new).collect(),
+        cases,
+    })
+}
