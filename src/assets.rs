@@ -18,6 +18,10 @@ pub enum Tree {
         label: &'static str,
         dir: &'static Dir<'static>,
     },
+    /// The built-ins with the user's folders over them, later ones winning: a top-level entry (a
+    /// case file, a dialect folder) comes whole from the last layer that has it, so a user folder
+    /// adds dialects and case files, and replaces a built-in one of the same name.
+    Layered(Vec<Tree>),
 }
 
 impl Tree {
@@ -43,9 +47,67 @@ impl Tree {
         }
     }
 
+    /// The built-in specs with `dirs` over them (`--specs`, repeatable, and `PWCONFORM_SPECS`).
+    pub fn specs_layered(dirs: &[PathBuf]) -> Tree {
+        Tree::layered(Tree::specs(None), dirs)
+    }
+
+    /// The built-in cases with `dirs` over them (`--cases`, repeatable, and `PWCONFORM_CASES`).
+    pub fn cases_layered(dirs: &[PathBuf]) -> Tree {
+        Tree::layered(Tree::cases(None), dirs)
+    }
+
+    fn layered(base: Tree, dirs: &[PathBuf]) -> Tree {
+        if dirs.is_empty() {
+            return base;
+        }
+        let mut layers = vec![base];
+        layers.extend(dirs.iter().map(|d| Tree::Disk(d.clone())));
+        Tree::Layered(layers)
+    }
+
+    /// The user's folders of a layered tree (none for a plain one).
+    pub fn user_layers(&self) -> Vec<&Tree> {
+        match self {
+            Tree::Layered(layers) => layers.iter().skip(1).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The layer `rel` is read from: the last one holding its top-level entry.
+    fn owner(&self, rel: &str) -> Option<&Tree> {
+        match self {
+            Tree::Layered(layers) => {
+                let top = rel.split('/').next().unwrap_or(rel);
+                layers.iter().rev().find(|l| l.exists(top))
+            }
+            other => Some(other),
+        }
+    }
+
+    /// The folder `dir` of the tree as a tree of its own (from its owning layer).
+    pub fn sub(&self, dir: &str) -> Option<Tree> {
+        match self.owner(dir)? {
+            Tree::Disk(root) => Some(Tree::Disk(root.join(dir))),
+            Tree::Embedded { label, dir: d } => {
+                d.get_dir(dir).map(|sd| Tree::Embedded { label, dir: sd })
+            }
+            Tree::Layered(_) => None,
+        }
+    }
+
     /// Reads `rel` (a `/`-separated path inside the tree).
     pub fn read(&self, rel: &str) -> Result<SourceFile, LoadError> {
         match self {
+            Tree::Layered(_) => match self.owner(rel) {
+                Some(layer) => layer.read(rel),
+                None => Err(LoadError {
+                    file: format!("{}/{rel}", self.describe()),
+                    line: None,
+                    column: None,
+                    message: "no such file".into(),
+                }),
+            },
             Tree::Disk(root) => SourceFile::read(&root.join(rel)),
             Tree::Embedded { label, dir } => {
                 let name = format!("(embedded)/{label}/{rel}");
@@ -75,6 +137,7 @@ impl Tree {
         match self {
             Tree::Disk(root) => root.join(rel).exists(),
             Tree::Embedded { dir, .. } => dir.get_entry(rel).is_some(),
+            Tree::Layered(_) => self.owner(rel).is_some_and(|l| l.exists(rel)),
         }
     }
 
@@ -84,6 +147,7 @@ impl Tree {
         match self {
             Tree::Disk(root) => std::fs::read_dir(root).err(),
             Tree::Embedded { .. } => None,
+            Tree::Layered(layers) => layers.iter().find_map(Tree::unreadable),
         }
     }
 
@@ -101,8 +165,10 @@ impl Tree {
                 .filter_map(|d| d.path().file_name())
                 .map(|n| n.to_string_lossy().into_owned())
                 .collect(),
+            Tree::Layered(layers) => layers.iter().flat_map(Tree::subdirs).collect(),
         };
         out.sort();
+        out.dedup();
         out
     }
 
@@ -128,8 +194,16 @@ impl Tree {
                 .map(|n| n.to_string_lossy().into_owned())
                 .filter(|n| keep(n))
                 .collect(),
+            Tree::Layered(layers) => {
+                let mut all = Vec::new();
+                for l in layers {
+                    all.extend(l.files_with_ext(exts)?);
+                }
+                all
+            }
         };
         out.sort();
+        out.dedup();
         Ok(out)
     }
 
@@ -138,6 +212,11 @@ impl Tree {
         match self {
             Tree::Disk(root) => root.display().to_string(),
             Tree::Embedded { label, .. } => format!("(embedded)/{label}"),
+            Tree::Layered(layers) => layers
+                .iter()
+                .map(Tree::describe)
+                .collect::<Vec<_>>()
+                .join(" + "),
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod reference;
 pub mod report;
 pub mod result;
 pub mod run;
+pub mod scaffold;
 pub mod selftest;
 pub mod source;
 pub mod spec;

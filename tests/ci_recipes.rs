@@ -60,10 +60,6 @@ fn between_markers(text: &str) -> String {
         .iter()
         .map(|l| l.get(indent..).unwrap_or(""))
         .collect();
-    assert!(
-        block.iter().any(|l| l.starts_with("pwconform run")),
-        "{text}"
-    );
     block.join("\n") + "\n"
 }
 
@@ -206,6 +202,7 @@ fn github_job(secrets: &HashMap<String, String>) -> (Value, String, HashMap<Stri
         .collect();
     assert_eq!(runs.len(), 1);
     let block = between_markers(runs[0]);
+    assert!(block.contains("\npwconform run "), "{block}");
     let env = job["env"]
         .as_object()
         .unwrap()
@@ -351,6 +348,7 @@ fn gitlab_recipe_is_well_formed_runs_green_and_hands_over_its_reports() {
         .collect();
     assert_eq!(scripts.len(), 1);
     let block = between_markers(scripts[0]);
+    assert!(block.contains("\npwconform run "), "{block}");
 
     let (ws, _) = workspace("ocariot");
     let served = serve("ocariot", &[], ws.path());
@@ -391,6 +389,7 @@ fn jenkins_stage_binds_every_credential_runs_green_and_hands_over_its_reports() 
     let text = recipe("Jenkinsfile");
     // Groovy's ''' strings read backslashes: none may be in the shell.
     let block = between_markers(&text);
+    assert!(block.contains("\npwconform run "), "{block}");
     assert!(!block.contains('\\'), "{block}");
     assert_eq!(
         text.matches('{').count(),
@@ -434,5 +433,24 @@ fn jenkins_stage_binds_every_credential_runs_green_and_hands_over_its_reports() 
             show(&out)
         );
         assert!(!file.contains("journal") && !file.contains('*'), "{file}");
+    }
+}
+
+/// docs/ci/README.md's one-liner prints the GitHub `env:` lines of any accounts file.
+#[test]
+fn readme_env_lines_pass_every_variable_of_a_template() {
+    let block = between_markers(&recipe("README.md"));
+    for dialect in ["openspecimen", "ocariot"] {
+        let (ws, vars) = workspace(dialect);
+        let out = run_block(&["bash", "-e", "-c"], &block, ws.path(), &HashMap::new());
+        assert!(out.status.success(), "{}", show(&out));
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let env: Value = serde_saphyr::from_str(&format!("env:\n{stdout}")).unwrap();
+        let names: BTreeSet<String> = env["env"].as_object().unwrap().keys().cloned().collect();
+        assert_eq!(names, vars, "{stdout}");
+        for line in stdout.lines() {
+            let (name, value) = line.trim().split_once(": ").unwrap();
+            assert_eq!(value, format!("${{{{ secrets.{name} }}}}"));
+        }
     }
 }

@@ -139,8 +139,18 @@ fn users() -> Vec<(String, String)> {
         .collect()
 }
 
-async fn check_real_djoser(dialect: &str, retype: bool) {
+/// A dialect and where it comes from: the built-ins, or a user's folders next to them.
+struct Under {
+    dialect: &'static str,
+    retype: bool,
+    /// `--specs DIR --cases DIR` of a user's own dialect and cases; none for a built-in.
+    user: Option<(PathBuf, PathBuf)>,
+    baseline: PathBuf,
+}
+
+async fn check_real_djoser(under: Under) {
     let Some(python) = python() else { return };
+    let (dialect, retype) = (under.dialect, under.retype);
     let dir = tempfile::tempdir().unwrap();
     let users = users();
     let server = start(&python, dir.path(), retype, &users);
@@ -155,20 +165,22 @@ async fn check_real_djoser(dialect: &str, retype: bool) {
     let accounts_file = dir.path().join("accounts.yaml");
     std::fs::write(&accounts_file, accounts).unwrap();
     let results = dir.path().join("results.json");
-    let out = Command::new(cargo_bin("pwconform"))
-        .current_dir(common::root())
+    let mut cmd = Command::new(cargo_bin("pwconform"));
+    cmd.current_dir(common::root())
+        .env_remove("PWCONFORM_SPECS")
+        .env_remove("PWCONFORM_CASES")
         .args(["run", "--accounts"])
         .arg(&accounts_file)
         .arg("--journal")
         .arg(dir.path().join("journal.jsonl"))
-        .args([
-            "--baseline",
-            "specs/djoser/as-built.baseline.yaml",
-            "--json",
-        ])
-        .arg(&results)
-        .output()
-        .unwrap();
+        .arg("--baseline")
+        .arg(&under.baseline)
+        .arg("--json")
+        .arg(&results);
+    if let Some((specs, cases)) = &under.user {
+        cmd.arg("--specs").arg(specs).arg("--cases").arg(cases);
+    }
+    let out = cmd.output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
@@ -196,8 +208,21 @@ async fn check_real_djoser(dialect: &str, retype: bool) {
         .any(|c| c["id"] == "different-new-password-confirmation" && c["verdict"] == "pass");
     assert_eq!(confirmation_ran, retype, "{stdout}");
 
+    if under.user.is_some() {
+        let own = cases
+            .iter()
+            .any(|c| c["id"] == "team-old-password-missing[user]");
+        assert!(own, "the user's own case did not run: {stdout}");
+    }
+
     // Every user still logs in with the password it had before the run.
-    let spec = common::dialect(dialect);
+    let spec = match &under.user {
+        Some((specs, _)) => std::sync::Arc::new(
+            pwconform::spec::load_dialect(&pwconform::assets::Tree::Disk(specs.clone()), dialect)
+                .unwrap(),
+        ),
+        None => common::dialect(dialect),
+    };
     let http = Http::new(&server.base_url, &Default::default()).unwrap();
     for (u, p) in &users {
         let mut log = Vec::new();
@@ -210,12 +235,65 @@ async fn check_real_djoser(dialect: &str, retype: bool) {
     drop(server);
 }
 
+fn shipped_baseline() -> PathBuf {
+    common::root().join("specs/djoser/as-built.baseline.yaml")
+}
+
 #[tokio::test]
 async fn built_in_cases_pass_against_the_real_djoser() {
-    check_real_djoser("djoser", false).await;
+    check_real_djoser(Under {
+        dialect: "djoser",
+        retype: false,
+        user: None,
+        baseline: shipped_baseline(),
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn built_in_cases_pass_against_the_real_djoser_with_retype() {
-    check_real_djoser("djoser-retype", true).await;
+    check_real_djoser(Under {
+        dialect: "djoser-retype",
+        retype: true,
+        user: None,
+        baseline: shipped_baseline(),
+    })
+    .await;
+}
+
+/// A team's own dialect in its own folder (written as a new file, not extending a built-in) and
+/// its own case file, run next to the built-in cases.
+#[tokio::test]
+async fn a_user_written_dialect_runs_next_to_the_built_ins() {
+    let dir = tempfile::tempdir().unwrap();
+    let (specs, cases) = (dir.path().join("specs"), dir.path().join("cases"));
+    let folder = specs.join("team-api");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::create_dir_all(&cases).unwrap();
+    for entry in std::fs::read_dir(common::root().join("specs/djoser")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = text.replace("name: djoser\n", "name: team-api\n");
+        std::fs::write(folder.join(name), text).unwrap();
+    }
+    std::fs::write(
+        cases.join("team.yaml"),
+        "cases:\n  - id: team-old-password-missing\n    title: T\n    as: \"@self_service\"\n    \
+         absent: [old_password]\n    expect: missing_field\n",
+    )
+    .unwrap();
+    let baseline = dir.path().join("baseline.yaml");
+    std::fs::write(
+        &baseline,
+        "known:\n  - dialect: team-api\n    case: old-password-trailing-space\n    reason: DRF trims\n",
+    )
+    .unwrap();
+    check_real_djoser(Under {
+        dialect: "team-api",
+        retype: false,
+        user: Some((specs, cases)),
+        baseline,
+    })
+    .await;
 }

@@ -10,6 +10,7 @@ mod net_args;
 mod plan;
 mod restore;
 mod run;
+mod scaffold;
 mod selftest;
 mod serve;
 mod setup;
@@ -79,6 +80,15 @@ pub enum Command {
     Selftest(SelftestArgs),
     /// Write a baseline of known deviations from a run's results.json.
     Baseline(BaselineArgs),
+    /// The built-in dialect specs: `specs export DIR` writes them out to start from.
+    #[command(subcommand)]
+    Specs(ExportCommand),
+    /// The built-in cases: `cases export DIR` writes them out to start from.
+    #[command(subcommand)]
+    Cases(ExportCommand),
+    /// Write a commented template of a new dialect (every key) to DIR/NAME/ (see
+    /// docs/writing-a-dialect.md).
+    NewDialect(NewDialectArgs),
     /// List every rule of each dialect with the cases that exercise it; exits 1 if one has none.
     Coverage(CoverageArgs),
     /// Print a shell completion script (see README: shell completions).
@@ -136,12 +146,15 @@ pub struct CoverageArgs {
 /// Where cases and specs come from.
 #[derive(Debug, Args, Clone)]
 pub struct SourceArgs {
-    /// Folder of case files (default: the cases built into the binary).
-    #[arg(long, value_name = "DIR", env = "PWCONFORM_CASES")]
-    pub cases: Option<PathBuf>,
-    /// Folder of dialect specs (default: the specs built into the binary).
-    #[arg(long, value_name = "DIR", env = "PWCONFORM_SPECS")]
-    pub specs: Option<PathBuf>,
+    /// Folder of case files, added to the built-in cases (repeatable; a file of the same name as
+    /// a built-in one replaces it). Also PWCONFORM_CASES, a path list, before these.
+    #[arg(long, value_name = "DIR")]
+    pub cases: Vec<PathBuf>,
+    /// Folder of dialect specs (one folder per dialect), added to the built-in dialects
+    /// (repeatable; a dialect of the same name as a built-in one replaces it). Also
+    /// PWCONFORM_SPECS, a path list, before these.
+    #[arg(long, value_name = "DIR")]
+    pub specs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -214,6 +227,28 @@ pub struct RunArgs {
     pub verbose: bool,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Write the built-in files into DIR (existing files are left alone unless --force).
+    Export {
+        dir: PathBuf,
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct NewDialectArgs {
+    /// The dialect's name (the folder's name): lowercase letters, digits, `-`.
+    pub name: String,
+    /// The folder of dialects to write into (then use it with `--specs DIR`).
+    #[arg(long, default_value = "specs", value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct BaselineArgs {
     /// A run's JSON results (`run --json FILE`).
@@ -282,9 +317,9 @@ pub struct RestoreArgs {
         value_name = "FILE"
     )]
     pub journal: PathBuf,
-    /// Folder of dialect specs (default: the specs built into the binary).
-    #[arg(long, value_name = "DIR", env = "PWCONFORM_SPECS")]
-    pub specs: Option<PathBuf>,
+    /// Folder of dialect specs added to the built-in ones (repeatable; also PWCONFORM_SPECS).
+    #[arg(long, value_name = "DIR")]
+    pub specs: Vec<PathBuf>,
     /// Base URL to use instead of the one recorded (e.g. the same server behind another name).
     #[arg(long, value_name = "URL")]
     pub target: Option<String>,
@@ -346,6 +381,13 @@ pub fn main() -> ExitCode {
             Command::Restore(args) => restore::restore(args).await,
             Command::Selftest(args) => selftest::selftest(&args).await,
             Command::Baseline(args) => baseline::baseline(&args),
+            Command::Specs(ExportCommand::Export { dir, force }) => {
+                scaffold::export(&crate::assets::Tree::specs(None), &dir, force)
+            }
+            Command::Cases(ExportCommand::Export { dir, force }) => {
+                scaffold::export(&crate::assets::Tree::cases(None), &dir, force)
+            }
+            Command::NewDialect(args) => scaffold::new_dialect(&args),
             Command::Coverage(args) => coverage::coverage(&args),
             Command::Completions(args) => shell::completions(args.shell),
             Command::Man => shell::man(),

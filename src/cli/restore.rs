@@ -49,7 +49,7 @@ pub async fn restore(args: RestoreArgs) -> Exit {
             return Exit::BadInput;
         }
     };
-    let specs = Tree::specs(args.specs.as_deref());
+    let specs = super::setup::specs_tree(&args.specs);
     let options = match args.net.to_options() {
         Ok(o) => o,
         Err(e) => {

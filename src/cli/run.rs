@@ -46,8 +46,8 @@ fn config(args: RunArgs) -> Result<(RunConfig, bool), String> {
     }
     .or(args.out.as_deref().map(Outputs::in_dir).unwrap_or_default());
     let run = RunConfig {
-        specs: args.sources.specs,
-        cases: args.sources.cases,
+        specs: super::setup::specs_dirs(&args.sources.specs),
+        cases: super::setup::cases_dirs(&args.sources.cases),
         dialects: args.dialects,
         embedded: args.embedded,
         faults: args.faults,

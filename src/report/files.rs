@@ -145,7 +145,9 @@ fn join_errors(errors: &[ReportError]) -> String {
 }
 
 /// Redacts `report` once, writes every requested file, and appends the Markdown summary to
-/// `$GITHUB_STEP_SUMMARY` when it is set (GitHub Actions shows that file on the run page).
+/// `$GITHUB_STEP_SUMMARY` when it is set (GitHub Actions shows that file on the run page); under
+/// `GITHUB_ACTIONS=true` it also prints the failing cases as annotations. What a whole run does
+/// with its environment, for library callers; `run::run` does the same from its `RunConfig`.
 ///
 /// Every output is attempted even if one fails (a bad JUnit path must not cost the JSON results);
 /// the errors are returned together.

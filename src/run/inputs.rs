@@ -1,6 +1,6 @@
 //! Loading the dialects and cases a command needs, every problem collected.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::assets::Tree;
@@ -24,12 +24,12 @@ impl Inputs {
 /// Loads the named dialects (all when empty) and every case, from the folders given or the copies
 /// built into the binary.
 pub fn load_inputs(
-    specs: Option<&Path>,
-    cases: Option<&Path>,
+    specs: &[PathBuf],
+    cases: &[PathBuf],
     names: &[String],
 ) -> Result<Inputs, LoadErrors> {
-    let specs = Tree::specs(specs);
-    let cases_tree = Tree::cases(cases);
+    let specs = Tree::specs_layered(specs);
+    let cases_tree = Tree::cases_layered(cases);
     let mut dialects = load_dialects(&specs, names)?;
     let run_now = dialects.len();
     // Names in cases are checked against every dialect, not only those run now: the others are

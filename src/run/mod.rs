@@ -33,10 +33,10 @@ use observe::Live;
 /// Everything a run needs to know, as plain data.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
-    /// Folder of dialect specs; `None`: the ones built into the binary.
-    pub specs: Option<PathBuf>,
-    /// Folder of case files; `None`: the ones built into the binary.
-    pub cases: Option<PathBuf>,
+    /// Folders of dialect specs added over the built-in ones, later ones winning.
+    pub specs: Vec<PathBuf>,
+    /// Folders of case files added to the built-in ones, later ones winning.
+    pub cases: Vec<PathBuf>,
     /// Dialects to run; empty: the accounts file's, or every dialect with `embedded`.
     pub dialects: Vec<String>,
     /// Start each dialect's reference server in this process and run against it.
@@ -78,8 +78,8 @@ pub struct RunConfig {
 impl Default for RunConfig {
     fn default() -> Self {
         Self {
-            specs: None,
-            cases: None,
+            specs: Vec::new(),
+            cases: Vec::new(),
             dialects: Vec::new(),
             embedded: false,
             faults: Vec::new(),
@@ -176,8 +176,8 @@ pub async fn run(config: &RunConfig, reporter: &dyn Reporter) -> Result<RunOutco
     let inputs = match &config.loaded {
         Some(loaded) => loaded.clone(),
         None => {
-            let mut inputs = load_inputs(config.specs.as_deref(), config.cases.as_deref(), &names)
-                .map_err(RunError::Load)?;
+            let mut inputs =
+                load_inputs(&config.specs, &config.cases, &names).map_err(RunError::Load)?;
             // `--embedded` alone: every dialect that has a reference server (djoser and
             // user-written dialects have none; naming one with --dialect is an error below).
             if config.embedded && names.is_empty() {

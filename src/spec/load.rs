@@ -47,20 +47,19 @@ pub fn available_dialects(tree: &Tree) -> Vec<String> {
 pub fn load_dialects(tree: &Tree, names: &[String]) -> Result<Vec<LoadedDialect>, LoadErrors> {
     // Listed once: every dialect checks its name and its `extends` against this list.
     let known = available_dialects(tree);
-    if known.is_empty() {
-        // Said once here, rather than as "unknown dialect" at every case that names one.
-        return Err(LoadError {
-            file: tree.describe(),
-            line: None,
-            column: None,
-            message: match tree.unreadable() {
-                Some(e) => format!("cannot list folder: {e}; is --specs the right folder?"),
-                None => "no dialect here; expected one folder per dialect holding its \
-                         `dialect.yaml` (e.g. `ocariot/dialect.yaml`); is --specs the right folder?"
-                    .into(),
-            },
-        }
-        .into());
+    // A user's folder that holds no dialect is said once here, rather than as "unknown dialect"
+    // at every case that names one.
+    let layers = match tree {
+        Tree::Layered(_) => tree.user_layers(),
+        plain => vec![plain],
+    };
+    let empty: Vec<LoadError> = layers
+        .into_iter()
+        .filter(|l| available_dialects(l).is_empty())
+        .map(no_dialect_here)
+        .collect();
+    if !empty.is_empty() {
+        return Err(LoadErrors(empty));
     }
     let names = if names.is_empty() {
         known.clone()
@@ -79,6 +78,20 @@ pub fn load_dialects(tree: &Tree, names: &[String]) -> Result<Vec<LoadedDialect>
         Ok(out)
     } else {
         Err(LoadErrors(errors))
+    }
+}
+
+fn no_dialect_here(tree: &Tree) -> LoadError {
+    LoadError {
+        file: tree.describe(),
+        line: None,
+        column: None,
+        message: match tree.unreadable() {
+            Some(e) => format!("cannot list folder: {e}; is --specs the right folder?"),
+            None => "no dialect here; expected one folder per dialect holding its \
+                     `dialect.yaml` (e.g. `ocariot/dialect.yaml`); is --specs the right folder?"
+                .into(),
+        },
     }
 }
 
@@ -241,12 +254,8 @@ fn compile_schemas(
     let mut documents: BTreeMap<String, (Value, SourceFile)> = BTreeMap::new();
     let mut errors = Vec::new();
     for dir in lineage.iter().rev() {
-        let sub = match tree {
-            Tree::Disk(root) => Tree::Disk(root.join(dir)),
-            Tree::Embedded { label, dir: d } => match d.get_dir(dir.as_str()) {
-                Some(sd) => Tree::Embedded { label, dir: sd },
-                None => continue,
-            },
+        let Some(sub) = tree.sub(dir) else {
+            continue;
         };
         let names = match sub.files_with_ext(&[".schema.json"]) {
             Ok(n) => n,
