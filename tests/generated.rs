@@ -54,20 +54,20 @@ fn coverage_passes_for_every_shipped_dialect() {
 #[test]
 fn coverage_fails_on_a_rule_without_a_case() {
     let dir = tempfile::tempdir().unwrap();
-    let cases = dir.path().join("cases");
-    fs::create_dir(&cases).unwrap();
-    // Only the happy path: every refusal of the dialect is a gap.
+    let specs = dir.path().join("specs");
+    fs::create_dir_all(specs.join("mini")).unwrap();
+    // OpenSpecimen plus a refinement no case sends a value for.
     fs::write(
-        cases.join("one.yaml"),
-        "cases:\n  - id: only\n    title: the valid change\n    expect: changed\n",
+        specs.join("mini/dialect.yaml"),
+        "name: mini\ntitle: Mini\nextends: openspecimen\noutcomes:\n  forbidden:\n    when:\n      - kind: object\n",
     )
     .unwrap();
     pwconform()
-        .args(["coverage", "--dialect", "openspecimen", "--cases"])
-        .arg(&cases)
+        .args(["coverage", "--dialect", "mini", "--specs"])
+        .arg(&specs)
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("outcome:forbidden"))
+        .stdout(predicate::str::contains("outcome:forbidden/when[0]"))
         .stdout(predicate::str::contains("MISSING"))
         .stderr(predicate::str::contains("rule(s) without a case"));
 }

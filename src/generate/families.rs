@@ -295,7 +295,13 @@ fn ids(field: &str, dialect: &LoadedDialect) -> Vec<Variant> {
     });
     // Someone else's password through the trailing-slash route, by a role that may only change
     // its own: whatever the server makes of the route, it must not change it.
-    if let Some((role, _)) = dialect.spec.roles.iter().find(|(_, r)| r.own && !r.others) {
+    let has_id = dialect.spec.change_password.fields.contains_key("user_id");
+    if let Some((role, _)) = dialect
+        .spec
+        .roles
+        .iter()
+        .find(|(_, r)| has_id && r.own && !r.others)
+    {
         out.push(Variant {
             label: "ids:trailing-slash-other".into(),
             title: format!(
