@@ -8,7 +8,7 @@
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use indexmap::IndexSet;
@@ -54,6 +54,9 @@ impl Patterns {
         Self(
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
+                // A case's layer is built for a handful of texts: a DFA costs more to build than
+                // it saves. The search still starts with the SIMD prefilter.
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .build(needles)
                 .ok(),
         )

@@ -4,6 +4,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use indexmap::IndexSet;
 use serde_json::{Value, json};
 
 use super::client::Http;
@@ -28,8 +29,9 @@ pub struct AccountState {
     pub reset_token: Option<String>,
     /// The one failed login this run may cause ("the old password no longer works") is spent.
     pub probe_used: bool,
-    /// Every password sent to this account as a new one, oldest first (restore candidates).
-    pub sent: Vec<String>,
+    /// Every password sent to this account as a new one, oldest first (restore candidates); a
+    /// set, so a run of 10,000 cases does not compare each new one with all before it.
+    pub sent: IndexSet<String>,
     /// Journal entries to close once the password is confirmed.
     pub journal_ids: Vec<u64>,
     /// The server answered 2xx to a change of this account's password during the run.
@@ -48,7 +50,7 @@ impl AccountState {
             login_failed: None,
             reset_token: None,
             probe_used: false,
-            sent: Vec::new(),
+            sent: IndexSet::new(),
             journal_ids: Vec::new(),
             change_accepted: false,
             logged_in: false,

@@ -280,7 +280,7 @@ fn journal_before_send(
     // literal of the case file (`123`, `true`): test data, not secrets, so they are not redacted.
     for t in &tries {
         if *t != original && !state.sent.contains(t) {
-            state.sent.push(t.clone());
+            state.sent.insert(t.clone());
         }
     }
     let Some(journal) = env.journal else {

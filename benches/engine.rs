@@ -1,0 +1,144 @@
+//! `cargo bench --bench engine`: the engine against its floor. Starts `pwconform serve ocariot` in
+//! its own process, then for N = 1,000 and 10,000 runs N one-request cases (`vary` over N numbers
+//! as the old password, each answered 400) through the library's `run`, and sends the same N
+//! requests with a bare reqwest loop on one connection (the floor). Prints time per case, the
+//! ratio to the floor and the process's peak RSS. Needs nothing but cargo.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use pwconform::exec::{Http, LoginResult, RunOptions, login};
+use pwconform::run::{RunConfig, Silent, load_inputs, run};
+use pwconform::target::load_accounts;
+
+struct Server(Child);
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(accounts: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pwconform"))
+        .args(["serve", "ocariot", "--port", "0", "--write-accounts"])
+        .arg(accounts)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start pwconform serve");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        if line.unwrap().starts_with("accounts file:") {
+            break;
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    Server(child)
+}
+
+fn write_cases(dir: &Path, n: usize) {
+    let values: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join("bench.yaml"),
+        format!(
+            "theme: Bench\ncases:\n  - id: bench\n    title: old_password is a number\n    \
+             vary: {{field: old_password, values: [{}]}}\n    expect: invalid_field\n",
+            values.join(", ")
+        ),
+    )
+    .unwrap();
+}
+
+/// Peak resident set of this process so far, in MB (Linux; 0 elsewhere).
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// The same N requests, with nothing around them: log in once, then PUT N times on one
+/// connection, reading each answer.
+async fn floor(accounts: &Path, n: usize) -> Duration {
+    let file = load_accounts(accounts).unwrap();
+    let base = file.base_url.clone().unwrap();
+    let entry = file.accounts.values().flatten().next().unwrap();
+    let inputs = load_inputs(&[], &[], &["ocariot".to_owned()]).unwrap();
+    let dialect = &inputs.dialects[0];
+    let http = Http::new(&base, &Default::default()).unwrap();
+    let (user, password) = (
+        entry.username.clone().unwrap(),
+        entry.password.clone().unwrap(),
+    );
+    let LoginResult::Session { token, user_id } =
+        login(&http, dialect, &user, &password, &mut Vec::new()).await
+    else {
+        panic!("login failed");
+    };
+    let id = user_id.and_then(|v| v.as_str().map(str::to_owned)).unwrap();
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let url = format!("{base}/v1/users/{id}/password");
+    let started = Instant::now();
+    for i in 1..=n {
+        let answer = client
+            .put(&url)
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"old_password": i, "new_password": "Pwc-0000aaaa-1111a1!"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status().as_u16(), 400);
+        let _ = answer.bytes().await.unwrap();
+    }
+    started.elapsed()
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let accounts = dir.path().join("accounts.yaml");
+    let _server = serve(&accounts);
+    println!(
+        "| N | pwconform (library run) | per case | bare reqwest loop | per request | ratio | peak RSS |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for n in [1_000, 10_000] {
+        let cases = dir.path().join(format!("cases-{n}"));
+        write_cases(&cases, n);
+        let config = RunConfig {
+            cases: vec![cases],
+            accounts: Some(accounts.clone()),
+            filters: vec!["bench".to_owned()],
+            journal: dir.path().join(format!("journal-{n}.jsonl")),
+            options: RunOptions::default(),
+            ..RunConfig::default()
+        };
+        let started = Instant::now();
+        let outcome = run(&config, &Silent).await.unwrap();
+        let ours = started.elapsed();
+        let totals = outcome.report.totals();
+        assert_eq!(totals.passed, n, "every case passes: {totals:?}");
+        let bare = floor(&accounts, n).await;
+        let per = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
+        println!(
+            "| {n} | {:.2} s | {:.0} µs | {:.2} s | {:.0} µs | {:.2}x | {:.0} MB |",
+            ours.as_secs_f64(),
+            per(ours),
+            bare.as_secs_f64(),
+            per(bare),
+            ours.as_secs_f64() / bare.as_secs_f64(),
+            peak_rss_mb()
+        );
+    }
+}
