@@ -12,6 +12,9 @@ use crate::spec::CompiledSchema;
 /// Every check of `expect` against `resp`, in a fixed order: status, content type, headers, body,
 /// schema, fields.
 pub fn check_response(expect: &Expectation, resp: &ResponseRecord) -> Vec<CheckResult> {
+    if !expect.any_of.is_empty() {
+        return check_any_of(expect, resp);
+    }
     let mut out = vec![check_status(expect, resp.status)];
     if let Some(ct) = &expect.content_type {
         out.push(check_content_type(ct, resp.header("content-type")));
@@ -54,6 +57,31 @@ pub fn check_response(expect: &Expectation, resp: &ResponseRecord) -> Vec<CheckR
         },
     }
     out
+}
+
+/// A contract-silent case: the answer must be one of the alternatives, judged by what every answer
+/// of that outcome promises (status, Content-Type, body form, schema), not by its texts. The first
+/// alternative with the answer's status that passes wins; else the first with that status fails.
+fn check_any_of(expect: &Expectation, resp: &ResponseRecord) -> Vec<CheckResult> {
+    let mut first_failure = None;
+    for alt in expect
+        .any_of
+        .iter()
+        .filter(|a| a.status.contains(&resp.status))
+    {
+        let universal = Expectation {
+            fields: Vec::new(),
+            headers: Vec::new(),
+            any_of: Vec::new(),
+            ..alt.clone()
+        };
+        let checks = check_response(&universal, resp);
+        if checks.iter().all(|c| c.passed) {
+            return checks;
+        }
+        first_failure.get_or_insert(checks);
+    }
+    first_failure.unwrap_or_else(|| vec![check_status(expect, resp.status)])
 }
 
 fn check_status(expect: &Expectation, got: u16) -> CheckResult {
@@ -187,6 +215,7 @@ mod tests {
             headers: Vec::new(),
             doc: None,
             refinement: None,
+            any_of: Vec::new(),
         }
     }
 
@@ -236,6 +265,33 @@ mod tests {
         );
         let status = checks.iter().find(|c| c.kind == CheckKind::Status).unwrap();
         assert_eq!(status.schema_fragment, None);
+    }
+
+    #[test]
+    fn a_contract_silent_answer_needs_a_documented_status_and_schema_only() {
+        let mut changed = expectation();
+        changed.outcome = "changed".into();
+        changed.status = vec![204];
+        changed.body = BodyKind::Empty;
+        changed.content_type = None;
+        changed.compiled = None;
+        changed.fields.clear();
+        let silent = Expectation::any_of(vec![expectation(), changed], &[413]);
+        let judge = |r: ResponseRecord| reasons(&check_response(&silent, &r));
+        // Another documented 400 text: only the schema is the promise.
+        let other_text = r#"{"code":400,"message":"something else"}"#;
+        assert!(judge(response(400, "application/json", other_text)).is_empty());
+        assert!(judge(response(204, "", "")).is_empty());
+        assert!(judge(response(413, "text/html", "<h1>too large</h1>")).is_empty());
+        assert_eq!(
+            judge(response(500, "application/json", GOOD)),
+            vec!["status: expected 204 or 400 or 413, got 500"]
+        );
+        assert_eq!(
+            judge(response(400, "application/json", r#"{"code":"400"}"#)).len(),
+            1,
+            "a 400 that breaks the error schema fails"
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod clock;
 pub mod coverage;
 pub mod embedded;
 pub mod exec;
+pub mod generate;
 pub mod plan;
 pub mod redact;
 pub mod reference;

@@ -2,6 +2,11 @@
 //!
 //! A string that is exactly one `{{ name }}` is replaced by the variable's JSON value, keeping its
 //! type (a numeric user id stays a number); otherwise variables are interpolated as text.
+//!
+//! A variable may carry one filter, for values derived at run time from one only known then:
+//! `{{ user_id | swapcase }}` (letters' case flipped), `{{ user_id | percent }}` (every byte
+//! percent-encoded), `{{ current_password | json }}` (the value as JSON text, for a body written
+//! as text).
 
 use serde_json::Value;
 
@@ -10,7 +15,7 @@ pub fn variables(s: &str) -> Vec<String> {
     pieces(s)
         .into_iter()
         .filter_map(|p| match p {
-            Piece::Var(v) => Some(v.to_string()),
+            Piece::Var(v) => Some(split_filter(v).0.to_string()),
             Piece::Text(_) => None,
         })
         .collect()
@@ -32,7 +37,7 @@ pub fn render_str(s: &str, lookup: &dyn Fn(&str) -> Option<Value>) -> Result<Str
     for piece in pieces(s) {
         match piece {
             Piece::Text(t) => out.push_str(t),
-            Piece::Var(name) => match lookup(name) {
+            Piece::Var(name) => match filtered(name, lookup) {
                 Some(Value::String(v)) => out.push_str(&v),
                 Some(other) => out.push_str(&other.to_string()),
                 None => return Err(format!("unknown template variable `{name}`")),
@@ -46,9 +51,8 @@ pub fn render_str(s: &str, lookup: &dyn Fn(&str) -> Option<Value>) -> Result<Str
 pub fn render_value(v: &Value, lookup: &dyn Fn(&str) -> Option<Value>) -> Result<Value, String> {
     Ok(match v {
         Value::String(s) => match whole_variable(s) {
-            Some(name) => {
-                lookup(name).ok_or_else(|| format!("unknown template variable `{name}`"))?
-            }
+            Some(name) => filtered(name, lookup)
+                .ok_or_else(|| format!("unknown template variable `{name}`"))?,
             None => Value::String(render_str(s, lookup)?),
         },
         Value::Array(a) => Value::Array(
@@ -65,6 +69,44 @@ pub fn render_value(v: &Value, lookup: &dyn Fn(&str) -> Option<Value>) -> Result
         }
         other => other.clone(),
     })
+}
+
+/// `name | filter` -> (`name`, `filter`).
+fn split_filter(var: &str) -> (&str, Option<&str>) {
+    match var.split_once('|') {
+        Some((name, filter)) => (name.trim(), Some(filter.trim())),
+        None => (var, None),
+    }
+}
+
+/// The variable's value with its filter applied; an unknown filter is an unknown variable.
+fn filtered(var: &str, lookup: &dyn Fn(&str) -> Option<Value>) -> Option<Value> {
+    let (name, filter) = split_filter(var);
+    let value = lookup(name)?;
+    let text = || match &value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match filter {
+        None => Some(value),
+        Some("swapcase") => Some(Value::String(
+            text()
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_uppercase() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        c.to_ascii_uppercase()
+                    }
+                })
+                .collect(),
+        )),
+        Some("percent") => Some(Value::String(
+            text().bytes().map(|b| format!("%{b:02X}")).collect(),
+        )),
+        Some("json") => Some(Value::String(value.to_string())),
+        Some(_) => None,
+    }
 }
 
 fn whole_variable(s: &str) -> Option<&str> {
@@ -121,6 +163,29 @@ mod tests {
     #[case(json!(7), json!(7))]
     fn renders(#[case] input: Value, #[case] expected: Value) {
         assert_eq!(render_value(&input, &vars), Ok(expected));
+    }
+
+    #[test]
+    fn filters_derive_values() {
+        let vars = |n: &str| match n {
+            "user_id" => Some(json!("5a62bE07")),
+            "pw" => Some(json!("a\"b")),
+            _ => None,
+        };
+        assert_eq!(
+            render_str("{{ user_id | swapcase }}", &vars).unwrap(),
+            "5A62Be07"
+        );
+        assert_eq!(
+            render_str("{{user_id|percent}}", &vars).unwrap(),
+            "%35%61%36%32%62%45%30%37"
+        );
+        assert_eq!(
+            render_str("{\"p\": {{ pw | json }}}", &vars).unwrap(),
+            r#"{"p": "a\"b"}"#
+        );
+        assert!(render_str("{{ user_id | nope }}", &vars).is_err());
+        assert_eq!(variables("{{ user_id | swapcase }}"), vec!["user_id"]);
     }
 
     #[test]

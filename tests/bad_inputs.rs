@@ -43,7 +43,7 @@ const SECRET: &str = "hunter2-secret";
 
 const CASE_KEYS: &str = "id, title, tags, as, user, user_role, auth, requires, user_requires, \
                          absent, body, extra, vary, raw_body, method, content_type, expect, \
-                         expect_by_dialect, dialects";
+                         expect_by_dialect, dialects, generate";
 const OUTCOMES: &str = "changed, missing_field, invalid_field, old_password_mismatch, forbidden, \
                         unauthenticated, user_not_found, invalid_user_id, malformed_body, \
                         unsupported_media_type, confirmation_mismatch";

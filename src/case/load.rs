@@ -240,6 +240,9 @@ fn check_case(case: &Case) -> Vec<LoadError> {
         ));
     }
     check_expect(case, &d.expect, true, &mut e);
+    if let Some(g) = &d.generate {
+        e.extend(crate::generate::check_generate(case, g));
+    }
     for x in d.expect_by_dialect.values() {
         check_expect(case, x, false, &mut e);
     }
@@ -248,6 +251,15 @@ fn check_case(case: &Case) -> Vec<LoadError> {
 
 fn check_expect(case: &Case, x: &Spanned<Expect>, top: bool, e: &mut Vec<LoadError>) {
     match &x.value {
+        Expect::Outcome(name) if name == super::COMPUTED => {
+            if !top || case.def.generate.is_none() {
+                e.push(case.error_at(
+                    x,
+                    "`expect: computed` is only for a case with `generate:`, whose outcomes the \
+                     dialect decides per value",
+                ));
+            }
+        }
         Expect::Outcome(name) => {
             if !OUTCOMES.contains(&name.as_str()) {
                 e.push(case.error_at(

@@ -76,7 +76,43 @@ pub struct CaseDef {
     /// Restricts the case to some dialects.
     #[serde(default)]
     pub dialects: Option<DialectFilter>,
+    /// Cases generated from the dialect: families of values for one field (or for the headers
+    /// and the body), each with the outcome the dialect documents for it (`expect: computed`).
+    #[serde(default)]
+    pub generate: Option<Generate>,
+    /// Set on the cases the generator derives from this one (never read from a file).
+    #[serde(skip)]
+    pub generated: Option<Generated>,
 }
+
+/// `generate: {field: new_password, families: [types, empty, lengths, unicode]}`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Generate {
+    /// The abstract field the values are for; families about headers or the body need none.
+    #[serde(default)]
+    pub field: Option<Spanned<String>>,
+    pub families: Vec<Spanned<String>>,
+}
+
+/// What the generator decided for one derived case, beyond what a case file can say.
+#[derive(Debug, Clone, Default)]
+pub struct Generated {
+    /// The family the value comes from (`unicode`, `ids`...).
+    pub family: String,
+    /// Where the contract is silent: any of these outcomes is acceptable, checked for status and
+    /// schema only (`expect` is then the first of them).
+    pub any_of: Vec<String>,
+    /// HTTP's own refusals (413, 414, 431; 404/405 for a route variant) are acceptable too.
+    pub refusals: Vec<u16>,
+    /// Appended to the route's path (`/`, for the trailing-slash variant).
+    pub path_suffix: String,
+    /// The body as JSON text with `{{ variables }}` (duplicate keys cannot be a JSON value).
+    pub body_text: Option<String>,
+}
+
+/// Outcome name a generator case gives as `expect`: the generator computes each value's.
+pub const COMPUTED: &str = "computed";
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

@@ -20,7 +20,14 @@ pub fn coverage(args: &CoverageArgs) -> Exit {
         let target = Target::stand_in(d, &all_traits(&inputs.cases));
         let plan = build_plan(&inputs.cases, d, &target);
         let rows = table(d, &plan.steps);
-        let gaps = uncovered(&rows).count();
+        let gaps = uncovered(&rows).count() + crate::coverage::unknown_untested(d).len();
+        for typo in crate::coverage::unknown_untested(d) {
+            eprintln!("{}: `untested` names no rule: {typo}", d.name());
+        }
+        let waived = rows
+            .iter()
+            .filter(|r| r.cases.is_empty() && r.untested.is_some())
+            .count();
         missing += gaps;
         if args.json {
             all.push(serde_json::json!({"dialect": d.name(), "rules": rows}));
@@ -28,7 +35,11 @@ pub fn coverage(args: &CoverageArgs) -> Exit {
         }
         println!("{}", d.name());
         for row in &rows {
-            let mark = if row.cases.is_empty() { "MISSING" } else { "" };
+            let mark = match (&row.untested, row.cases.is_empty()) {
+                (Some(_), true) => "untested",
+                (None, true) => "MISSING",
+                _ => "",
+            };
             let first: Vec<&str> = row.cases.iter().take(3).map(String::as_str).collect();
             let more = row.cases.len().saturating_sub(first.len());
             let tail = if more > 0 {
@@ -36,17 +47,21 @@ pub fn coverage(args: &CoverageArgs) -> Exit {
             } else {
                 String::new()
             };
+            let what = match (&row.untested, row.cases.is_empty()) {
+                (Some(why), true) => why.clone(),
+                _ => format!("{}{tail}", first.join(", ")),
+            };
             println!(
-                "  {:<40} {:>4} {mark:<7} {}{tail}",
+                "  {:<36} {:<44} {:>4} {mark:<8} {what}",
                 row.id,
-                row.cases.len(),
-                first.join(", ")
+                row.text,
+                row.cases.len()
             );
         }
         println!(
-            "  {} rule(s), {} covered, {gaps} without a case\n",
+            "  {} rule(s): {} covered, {waived} untested with a reason, {gaps} without a case\n",
             rows.len(),
-            rows.len() - gaps
+            rows.len() - gaps - waived
         );
     }
     if args.json {

@@ -195,6 +195,9 @@ pub struct RunArgs {
     /// fails the run (exit 1), so CI cannot stay green on an incomplete setup.
     #[arg(long)]
     pub fail_on_skip: bool,
+    /// Leave out the cases generated from the contract (`generate:` in case files).
+    #[arg(long)]
+    pub no_generated: bool,
     /// Write a JUnit XML report.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
@@ -330,6 +333,9 @@ pub struct PlanArgs {
     /// One JSON object per step instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Leave out the cases generated from the contract (`generate:` in case files).
+    #[arg(long)]
+    pub no_generated: bool,
 }
 
 #[derive(Debug, Args)]

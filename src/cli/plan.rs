@@ -21,10 +21,13 @@ pub fn plan(args: &PlanArgs) -> Exit {
         },
         None => None,
     };
-    let inputs = match load_inputs(&args.sources, &args.dialects) {
+    let mut inputs = match load_inputs(&args.sources, &args.dialects) {
         Ok(i) => i,
         Err(e) => return e,
     };
+    if args.no_generated {
+        inputs.drop_generated();
+    }
     let mut count = 0;
     for d in &inputs.dialects {
         let target = target
@@ -110,6 +113,16 @@ fn describe(step: &Step, target: &Target, auth_header: &str, auth_value: &str) -
     match &r.body {
         BodyPlan::Json(v) => out.push_str(&format!("\n  {v}")),
         BodyPlan::Raw(raw) => out.push_str(&format!("\n  {raw:?} (raw bytes)")),
+        BodyPlan::Text(text) => {
+            let shown: String = text.chars().take(200).collect();
+            let more = text.chars().count().saturating_sub(200);
+            let tail = if more > 0 {
+                format!("... ({more} more characters)")
+            } else {
+                String::new()
+            };
+            out.push_str(&format!("\n  {shown}{tail} (JSON text)"));
+        }
     }
     out
 }

@@ -54,6 +54,7 @@ fn config(args: RunArgs) -> Result<(RunConfig, bool), String> {
         target: args.target,
         accounts: args.accounts,
         selection: args.select.selection(),
+        no_generated: args.no_generated,
         options: RunOptions {
             jobs: args.jobs,
             http: args.net.to_options()?,

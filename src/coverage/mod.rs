@@ -18,6 +18,9 @@ pub struct RuleRow {
     pub text: String,
     /// Ids of the steps exercising it; skipped steps count (they would with the accounts).
     pub cases: Vec<String>,
+    /// Why no case can exercise it, from the dialect's `untested:`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub untested: Option<String>,
 }
 
 /// Every rule of `dialect`, in the dialect file's order, with empty case lists.
@@ -26,6 +29,7 @@ pub fn rules_of(dialect: &LoadedDialect) -> Vec<RuleRow> {
     let mut rows = Vec::new();
     let mut push = |id: String, text: String| {
         rows.push(RuleRow {
+            untested: spec.untested.get(&id).cloned(),
             id,
             text,
             cases: Vec::new(),
@@ -91,7 +95,55 @@ pub fn table(dialect: &LoadedDialect, steps: &[Step]) -> Vec<RuleRow> {
     rows
 }
 
-/// Rows of rules no case exercises.
+/// Rows of rules no case exercises and the dialect does not say why.
 pub fn uncovered(rows: &[RuleRow]) -> impl Iterator<Item = &RuleRow> {
-    rows.iter().filter(|r| r.cases.is_empty())
+    rows.iter()
+        .filter(|r| r.cases.is_empty() && r.untested.is_none())
+}
+
+/// Rule ids in the dialect's `untested:` that name no rule of it (a typo would hide a gap).
+pub fn unknown_untested(dialect: &LoadedDialect) -> Vec<String> {
+    let rows = rules_of(dialect);
+    dialect
+        .spec
+        .untested
+        .keys()
+        .filter(|k| !rows.iter().any(|r| &r.id == *k))
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::Tree;
+    use crate::case::{all_traits, load_cases};
+    use crate::plan::build_plan;
+    use crate::spec::load_dialect;
+    use crate::target::Target;
+
+    #[test]
+    fn every_rule_of_every_shipped_dialect_has_a_case_or_a_reason() {
+        let cases = load_cases(&Tree::cases(None)).unwrap();
+        for name in crate::spec::available_dialects(&Tree::specs(None)) {
+            let d = load_dialect(&Tree::specs(None), &name).unwrap();
+            assert!(unknown_untested(&d).is_empty(), "{name}");
+            let target = Target::stand_in(&d, &all_traits(&cases));
+            let rows = table(&d, &build_plan(&cases, &d, &target).steps);
+            let gaps: Vec<&str> = uncovered(&rows).map(|r| r.id.as_str()).collect();
+            assert!(gaps.is_empty(), "{name}: {gaps:?}");
+            // The table names each outcome of the dialect.
+            for o in d.spec.outcomes.keys() {
+                assert!(rows.iter().any(|r| r.id == rule::outcome(o)), "{name}: {o}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_rule_without_a_case_is_a_gap() {
+        let d = load_dialect(&Tree::specs(None), "ocariot").unwrap();
+        let rows = table(&d, &[]);
+        assert!(uncovered(&rows).any(|r| r.id == "outcome:forbidden"));
+        assert!(!uncovered(&rows).any(|r| r.id == "outcome:user_not_found"));
+    }
 }

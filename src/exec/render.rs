@@ -33,6 +33,7 @@ pub fn render_request(
     let body = match &template.body {
         BodyPlan::Json(v) => render_value(v, vars)?.to_string(),
         BodyPlan::Raw(raw) => raw.clone(),
+        BodyPlan::Text(text) => render_str(text, vars)?,
     };
     Ok(RequestRecord {
         method: template.method.clone(),

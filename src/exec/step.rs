@@ -330,8 +330,11 @@ fn needs_fresh_session(step: &Step, exchange: &crate::result::Exchange) -> bool 
 
 /// The value sent as the new password, as the server saw it.
 fn sent_new_password(step: &Step, vars: &dyn Fn(&str) -> Option<Value>) -> Option<Value> {
-    let BodyPlan::Json(body) = &step.request.body else {
-        return None;
+    let body = match &step.request.body {
+        BodyPlan::Json(body) => body,
+        // By construction its new password is the generated one.
+        BodyPlan::Text(_) => return vars("new_password"),
+        BodyPlan::Raw(_) => return None,
     };
     let key = step.new_password_key.as_deref()?;
     let v = body.get(key)?;

@@ -238,8 +238,13 @@ fn build_step(
     subject.auth = auth.name();
     subject.raw = d.raw_body.as_deref().map(raw_kind);
     let (path, query, body) = place_fields(dialect, &fields);
+    let generated = d.generated.clone().unwrap_or_default();
+    let path = path + &generated.path_suffix;
     let body = match (&d.raw_body, body) {
         (Some(raw), _) => BodyPlan::Raw(raw.clone()),
+        (None, _) if generated.body_text.is_some() => {
+            BodyPlan::Text(generated.body_text.clone().unwrap_or_default())
+        }
         (None, BodyPlan::Json(Value::Object(mut map))) => {
             for (k, v) in &d.extra {
                 map.insert(k.clone(), v.clone());
@@ -260,22 +265,15 @@ fn build_step(
         Some(o) => resolve_expectation(&outcome_name, &o, dialect, &subject),
         None => Err(format!("dialect does not map outcome `{outcome_name}`")),
     };
+    let expect = match d.generated.as_ref().filter(|g| !g.any_of.is_empty()) {
+        Some(g) => silent_expectation(&g.any_of, &g.refusals, dialect, &subject),
+        None => expect,
+    };
     let expect = expect.unwrap_or_else(|e| {
         if not_applicable.is_none() {
             skip.get_or_insert(format!("cannot resolve the expectation: {e}"));
         }
-        super::Expectation {
-            outcome: outcome_name.clone(),
-            status: Vec::new(),
-            content_type: None,
-            body: crate::spec::BodyKind::Any,
-            schema: None,
-            compiled: None,
-            fields: Vec::new(),
-            headers: Vec::new(),
-            doc: None,
-            refinement: None,
-        }
+        super::Expectation::none(&outcome_name)
     });
     let content_type = match d.content_type.as_deref() {
         None => Some(cp.content_type.clone()),
@@ -333,7 +331,9 @@ fn rules_exercised(
     auth: AuthMode,
 ) -> Vec<String> {
     let mut rules = Vec::new();
-    if expect.outcome != "explicit" {
+    if !expect.any_of.is_empty() {
+        // Contract-silent: no documented rule decides this input.
+    } else if expect.outcome != "explicit" {
         rules.push(rule::outcome(&expect.outcome));
         if let Some(i) = expect.refinement {
             rules.push(rule::refinement(&expect.outcome, i));
@@ -346,6 +346,23 @@ fn rules_exercised(
         rules.push(rule::role(role, subject.target == "self"));
     }
     rules
+}
+
+/// Any of `outcomes` (each resolved as the dialect documents it), or one of `refusals`.
+fn silent_expectation(
+    outcomes: &[String],
+    refusals: &[u16],
+    dialect: &LoadedDialect,
+    subject: &Subject,
+) -> Result<super::Expectation, String> {
+    let alternatives = outcomes
+        .iter()
+        .map(|name| match dialect.spec.outcomes.get(name) {
+            Some(o) => resolve_expectation(name, o, dialect, subject),
+            None => Err(format!("dialect does not map outcome `{name}`")),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(super::Expectation::any_of(alternatives, refusals))
 }
 
 /// The abstract outcome the case names in `expect`, whatever a dialect overrides.

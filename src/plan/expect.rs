@@ -25,12 +25,55 @@ pub struct Expectation {
     pub doc: Option<String>,
     /// Index of the outcome's `when:` refinement that applied, if one did.
     pub refinement: Option<usize>,
+    /// Where the contract is silent: the answer must be one of these (status, Content-Type, body
+    /// form and schema only); `status` above is then all of theirs.
+    pub any_of: Vec<Expectation>,
 }
 
 impl Expectation {
     /// Whether a 2xx answer is the expected one (the password is meant to change).
     pub fn expects_success(&self) -> bool {
+        if !self.any_of.is_empty() {
+            return self.any_of.iter().any(Expectation::expects_success);
+        }
         !self.status.is_empty() && self.status.iter().all(|s| (200..300).contains(s))
+    }
+
+    /// The expectation of a contract-silent case: any of `alternatives`, or one of HTTP's own
+    /// `refusals` (413...), whose bodies are not the API's.
+    pub fn any_of(mut alternatives: Vec<Expectation>, refusals: &[u16]) -> Expectation {
+        if !refusals.is_empty() {
+            alternatives.push(Expectation {
+                outcome: "http_refusal".into(),
+                status: refusals.to_vec(),
+                ..Expectation::none("http_refusal")
+            });
+        }
+        let mut status: Vec<u16> = alternatives.iter().flat_map(|a| a.status.clone()).collect();
+        status.sort_unstable();
+        status.dedup();
+        Expectation {
+            status,
+            any_of: alternatives,
+            ..Expectation::none("any_documented")
+        }
+    }
+
+    /// Nothing expected yet (an expectation that could not be resolved).
+    pub fn none(outcome: &str) -> Expectation {
+        Expectation {
+            outcome: outcome.to_string(),
+            status: Vec::new(),
+            content_type: None,
+            body: BodyKind::Any,
+            schema: None,
+            compiled: None,
+            fields: Vec::new(),
+            headers: Vec::new(),
+            doc: None,
+            refinement: None,
+            any_of: Vec::new(),
+        }
     }
 }
 
@@ -142,6 +185,7 @@ pub fn resolve_expectation(
         headers: merged.headers.into_iter().collect(),
         doc: merged.doc,
         refinement,
+        any_of: Vec::new(),
     })
 }
 

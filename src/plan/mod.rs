@@ -61,6 +61,9 @@ pub enum BodyPlan {
     Json(Value),
     /// Bytes sent as they are.
     Raw(String),
+    /// JSON text with `{{ variable | json }}` templates, for what a JSON value cannot hold
+    /// (duplicate keys); its new password is always `{{ new_password }}`.
+    Text(String),
 }
 
 /// A request with `{{ variables }}` still in it.
@@ -139,7 +142,10 @@ pub fn build_plan(cases: &[Case], dialect: &LoadedDialect, target: &Target) -> P
                 .as_ref()
                 .is_none_or(|f| f.admits(&dialect.lineage))
         })
-        .flat_map(|c| expand_case(c, dialect, target))
+        // The one seam with the generator: a case with `generate:` stands for the cases it
+        // derives on this dialect; any other case for itself.
+        .flat_map(|c| crate::generate::expand(c, dialect))
+        .flat_map(|c| expand_case(&c, dialect, target))
         .collect();
     Plan {
         dialect: dialect.name().to_string(),

@@ -59,7 +59,11 @@ mod tests {
     #[case(sel(&[], &[], &[], &["malformed"]), "no-token", false)]
     #[case(sel(&["no-"], &[], &["x", "auth"], &["auth"]), "no-token", true)]
     fn selection(#[case] s: Selection, #[case] id: &str, #[case] kept: bool) {
-        let theme = if id == "no-token" { "auth" } else { "malformed" };
+        let theme = if id == "no-token" {
+            "auth"
+        } else {
+            "malformed"
+        };
         let tags = vec!["auth".to_string(), "token".to_string()];
         assert_eq!(s.keeps(id, theme, &tags), kept);
     }

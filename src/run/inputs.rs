@@ -14,6 +14,13 @@ pub struct Inputs {
     pub cases: Vec<Case>,
 }
 
+impl Inputs {
+    /// Leaves out the cases generated from the contract (`generate:`), for `--no-generated`.
+    pub fn drop_generated(&mut self) {
+        self.cases.retain(|c| c.def.generate.is_none());
+    }
+}
+
 /// Loads the named dialects (all when empty) and every case, from the folders given or the copies
 /// built into the binary.
 pub fn load_inputs(

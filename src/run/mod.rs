@@ -53,6 +53,8 @@ pub struct RunConfig {
     /// Leave out the cases that do not apply to a dialect instead of reporting them as skipped
     /// (selftest: they test no server).
     pub applicable_only: bool,
+    /// Leave out the cases generated from the contract (`generate:` in case files).
+    pub no_generated: bool,
     pub options: RunOptions,
     /// Consent to change passwords on a target that is not this machine.
     pub allow_writes: bool,
@@ -89,6 +91,7 @@ impl Default for RunConfig {
             accounts: None,
             selection: Selection::default(),
             applicable_only: false,
+            no_generated: false,
             options: RunOptions::default(),
             allow_writes: false,
             baseline: None,
@@ -189,6 +192,9 @@ pub async fn run(config: &RunConfig, reporter: &dyn Reporter) -> Result<RunOutco
                 inputs
                     .dialects
                     .retain(|d| crate::reference::DIALECTS.contains(&d.name()));
+            }
+            if config.no_generated {
+                inputs.drop_generated();
             }
             Arc::new(inputs)
         }

@@ -46,6 +46,32 @@ pub struct Dialect {
     /// API (accounts file `traits:`); `pwconform init` explains them with these texts.
     #[serde(default)]
     pub account_traits: IndexMap<String, String>,
+    /// The user id rules of each layer, in the order the layers apply them (a gateway's ownership
+    /// rule, then the service's format check): what generated id cases expect.
+    #[serde(default)]
+    pub id_rules: Vec<IdRule>,
+    /// Rule id (as `pwconform coverage` names it) -> why no black-box case can exercise it. The
+    /// coverage table lists such rules with the reason instead of failing on them.
+    #[serde(default)]
+    pub untested: IndexMap<String, String>,
+}
+
+/// One layer's rule about the user id. The first rule that decides answers.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdRule {
+    /// Who applies it, for people (`gateway`, `account service`).
+    pub layer: String,
+    /// Regular expression of the ids this rule is about (`^...$` anchored).
+    pub pattern: String,
+    /// Outcome for an id matching `pattern` that is not the caller's own (compared exactly).
+    #[serde(default)]
+    pub not_own: Option<String>,
+    /// Outcome for an id not matching `pattern`.
+    #[serde(default)]
+    pub mismatch: Option<String>,
+    #[serde(default)]
+    pub doc: Option<String>,
 }
 
 impl Dialect {
