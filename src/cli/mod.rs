@@ -264,7 +264,8 @@ pub struct SelectArgs {
     /// Only cases with this tag (repeatable; any may match).
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
-    /// Only cases of this theme, i.e. case-file name without `.yaml` (repeatable; any may match).
+    /// Only cases of this theme: its title or case-file name without `.yaml`, e.g. `auth`
+    /// (repeatable; any may match).
     #[arg(long = "theme", value_name = "THEME")]
     pub themes: Vec<String>,
 }

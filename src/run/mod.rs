@@ -268,9 +268,18 @@ pub async fn run(config: &RunConfig, reporter: &dyn Reporter) -> Result<RunOutco
         journal.as_ref(),
         &mut report,
     );
-    if config.handle_signals {
+    let signals = if config.handle_signals {
+        Some(signal::SignalWatch::install().map_err(|e| {
+            RunError::BadInput(format!(
+                "cannot install the Ctrl-C/SIGTERM handlers: {e}\nNothing was sent."
+            ))
+        })?)
+    } else {
+        None
+    };
+    if let Some(signals) = signals {
         let watch = async {
-            signal::stop_on_signal(stop).await;
+            signals.wait(stop).await;
             reporter.on_event(&RunEvent::Interrupted);
             std::future::pending::<()>().await;
         };

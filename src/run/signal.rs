@@ -2,22 +2,42 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Completes at the first Ctrl-C or SIGTERM, after setting `stop`.
-pub async fn stop_on_signal(stop: &AtomicBool) {
+/// The run's signal handlers. They are installed when this is made, before anything is sent:
+/// a handler installed lazily (on the first poll of a future) leaves a window in which a signal
+/// takes the default action and kills the run with passwords changed and unrestored.
+pub struct SignalWatch {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl SignalWatch {
+    pub fn install() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                term: signal(SignalKind::terminate())?,
+                interrupt: signal(SignalKind::interrupt())?,
+            })
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term => {}
+        #[cfg(not(unix))]
+        Ok(Self {})
     }
-    stop.store(true, Ordering::SeqCst);
+
+    /// Completes at the first Ctrl-C or SIGTERM, after setting `stop`.
+    pub async fn wait(mut self, stop: &AtomicBool) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.interrupt.recv() => {}
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &mut self;
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        stop.store(true, Ordering::SeqCst);
+    }
 }
