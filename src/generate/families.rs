@@ -374,7 +374,8 @@ fn bodies(dialect: &LoadedDialect) -> Vec<Variant> {
         .map(|(name, p)| {
             let var = match name.as_str() {
                 "old_password" => "current_password",
-                "new_password" => "new_password",
+                // The valid request repeats the new password in its confirmation.
+                "new_password" | "new_password_confirmation" => "new_password",
                 _ => "user_id",
             };
             (p.key.clone(), var)
