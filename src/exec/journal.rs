@@ -416,7 +416,8 @@ mod tests {
         drop(j);
         let whole = std::fs::read_to_string(&path).unwrap();
         // A power loss may keep part of an unsynced line, or zeros where it was.
-        for tail in [&whole[..20], "\0\0\0\0"] {
+        let cut: String = whole.chars().take(20).collect();
+        for tail in [cut.as_str(), "\0\0\0\0"] {
             std::fs::write(&path, format!("{whole}{tail}")).unwrap();
             let open = open_entries(&path).unwrap();
             assert_eq!(open.len(), 1, "{tail:?}");
