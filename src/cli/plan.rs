@@ -39,11 +39,11 @@ pub fn plan(args: &PlanArgs) -> Exit {
             count += 1;
             if args.json {
                 match serde_json::to_string(step) {
-                    Ok(line) => println!("{line}"),
+                    Ok(line) => say!("{line}"),
                     Err(e) => eprintln!("error: {e}"),
                 }
             } else {
-                println!(
+                say!(
                     "{}\n",
                     describe(step, &target, &d.spec.auth.header, &d.spec.auth.value)
                 );
