@@ -8,7 +8,8 @@ use serde::de::{DeserializeOwned, Visitor};
 use serde_json::Value;
 
 use super::merge::deep_merge;
-use super::model::{Dialect, Outcome};
+use super::model::Dialect;
+use super::outcome::Outcome;
 use super::schema::{CompiledSchema, compile_schema};
 use super::validate::validate_dialect;
 use crate::assets::Tree;
