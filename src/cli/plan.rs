@@ -70,12 +70,15 @@ fn describe(step: &Step, target: &Target, auth_header: &str, auth_value: &str) -
         TargetUser::Literal(v) => format!("id {v}'s"),
     };
     let status: Vec<String> = step.expect.status.iter().map(u16::to_string).collect();
+    // An outcome the dialect does not map has no status to show.
+    let status = if status.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", status.join("|"))
+    };
     let mut out = format!(
-        "{}/{}  as {actor}, {whose} password; expect {} ({})",
-        step.dialect,
-        step.id,
-        step.expect.outcome,
-        status.join("|")
+        "{}/{}  as {actor}, {whose} password; expect {}{status}",
+        step.dialect, step.id, step.expect.outcome,
     );
     if let Some(why) = &step.not_applicable {
         out.push_str(&format!("\n  LEFT OUT: {why}"));
