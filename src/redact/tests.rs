@@ -255,7 +255,10 @@ fn few_needles_and_the_automaton_agree() {
     for input in inputs {
         let masked = few.redact_str(&input);
         assert_eq!(masked, many.redact_str(&input), "{input}");
-        assert!(!masked.contains("r2!x") && !masked.contains("r2%21x"), "{masked}");
+        assert!(
+            !masked.contains("r2!x") && !masked.contains("r2%21x"),
+            "{masked}"
+        );
         assert!(!masked.contains(b64.trim_end_matches('=')), "{masked}");
     }
 }
