@@ -1,6 +1,9 @@
 //! The command line: argument parsing and one module per command. Exit codes tell usage, input,
 //! target and assertion problems apart (see [`Exit`]).
 
+#[macro_use]
+mod say;
+
 mod baseline;
 mod coverage;
 mod init;
@@ -311,7 +314,8 @@ pub struct SelftestArgs {
     #[arg(long, default_value_t = 2, value_name = "N",
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub jobs: usize,
-    /// Write the kill matrix as JSON.
+    /// Write the kill matrix as JSON (`-`: to standard output; the table then goes to standard
+    /// error).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
 }
