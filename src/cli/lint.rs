@@ -9,8 +9,9 @@ use crate::plan::{BodyPlan, build_plan, valid_change};
 use crate::target::Target;
 use crate::template::render_value;
 
-pub fn lint(sources: &SourceArgs) -> Exit {
-    let inputs = match load_inputs(sources, &[]) {
+pub fn lint(sources: &SourceArgs, dialect: Option<&str>) -> Exit {
+    let names: Vec<String> = dialect.map(str::to_string).into_iter().collect();
+    let inputs = match load_inputs(sources, &names) {
         Ok(i) => i,
         Err(e) => return e,
     };
