@@ -104,3 +104,35 @@ fn every_problem_of_dialects_and_cases_in_one_run() {
     }
     assert!(stderr.contains("5 problem(s)"), "{stderr}");
 }
+
+/// A refinement using `{{ key }}` with no `field:` also matches raw-body cases, which have no key:
+/// one error at the refinement's line, with the cases it concerns and the fix.
+#[test]
+fn an_unresolvable_refinement_is_one_error_at_its_line() {
+    let dir = user_dialect(|t| {
+        t.replacen(
+            "    when:\n      - field: [old_password, new_password, new_password_confirmation]\n",
+            "    when:\n      - fields: {\"/{{ key }}/0\": This field is required.}\n      \
+             - field: [old_password, new_password, new_password_confirmation]\n",
+            1,
+        )
+    });
+    fs::create_dir_all(dir.path().join("cases")).unwrap();
+    let (code, stderr) = lint(dir.path());
+    assert_eq!(code, Some(2), "{stderr}");
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    let e = errors[0];
+    assert!(
+        e.starts_with(
+            "error: specs/mine/dialect.yaml:68:9: cannot resolve the expectation: \
+             outcomes.missing_field.when[0]: fields./{{ key }}/0:"
+        ),
+        "{e}"
+    );
+    assert!(e.contains("give the refinement a `field:`"), "{e}");
+    assert!(e.contains("empty-object-body"), "{e}");
+}
