@@ -311,6 +311,9 @@ pub struct SelftestArgs {
     #[arg(long, default_value_t = 2, value_name = "N",
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub jobs: usize,
+    /// Leave out the cases generated from the contract: what the hand-written cases alone catch.
+    #[arg(long)]
+    pub no_generated: bool,
     /// Write the kill matrix as JSON.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
