@@ -29,15 +29,41 @@ fn plan_lists_generated_cases_deterministically_and_no_generated_drops_them() {
     let first = plan(&[]);
     assert_eq!(first, plan(&[]), "same inputs, same plan");
     // The facts' "where the id rules meet", computed from the dialect's id_rules.
-    assert!(first.contains("ocariot/gen-user-id[ids:wrong-alphabet]  as admin#1 (admin1), own password; expect forbidden (403)"), "{first}");
+    assert!(first.contains("ocariot/gen-user-id[ids:wrong-alphabet]  as admin#2 (admin2), own password; expect forbidden (403)"), "{first}");
     assert!(first.contains("ocariot/gen-user-id[ids:longer]  as admin#1 (admin1), own password; expect invalid_user_id (400)"));
     assert!(first.contains("ocariot/gen-user-id[ids:own-swapcase]  as admin#1 (admin1), own password; expect forbidden (403)"));
     assert!(first.contains("/v1/users/{{ user_id | swapcase }}/password"));
-    assert!(first.contains("ocariot/gen-headers[headers:charset]  as admin#1 (admin1), own password; expect changed (204)"));
+    assert!(first.contains("ocariot/gen-headers[headers:charset]  as admin#2 (admin2), own password; expect changed (204)"));
     assert!(first.contains("Content-Type: application/json; charset=utf-8"));
     let without = plan(&["--no-generated"]);
     assert!(!without.contains("gen-"), "{without}");
     assert!(without.contains("change-own-password[admin]"));
+}
+
+/// `as admin#2 (admin2)` of each generated step of the plan: its actor.
+fn generated_actors(plan: &str) -> Vec<&str> {
+    plan.lines()
+        .filter(|l| l.starts_with("ocariot/gen-"))
+        .filter_map(|l| l.split("  as ").nth(1))
+        .filter_map(|rest| rest.split(',').next())
+        .collect()
+}
+
+#[test]
+fn generated_cases_spread_over_every_account_of_the_role() {
+    let plan = plan(&[]);
+    let actors = generated_actors(&plan);
+    let count = |who: &str| actors.iter().filter(|a| **a == who).count();
+    let (first, second) = (count("admin#1 (admin1)"), count("admin#2 (admin2)"));
+    // Round robin: every generated step on one of the two admins, neither more than a few ahead.
+    assert_eq!(first + second, actors.len(), "{actors:?}");
+    assert!(first.abs_diff(second) <= 5, "{first} vs {second}");
+    // The other-user variant takes the next account of the role as its target.
+    assert!(plan.contains(
+        "ocariot/gen-user-id[ids:trailing-slash-other]  as admin#1 (admin1), admin#2 (admin2)'s password"
+    ), "{plan}");
+    // Hand-written cases stay on the first account.
+    assert!(plan.contains("ocariot/change-own-password[admin]  as admin#1 (admin1)"));
 }
 
 #[test]

@@ -375,6 +375,9 @@ pub struct ServeArgs {
     /// Also write an accounts file for `pwconform run --target ... --accounts FILE`.
     #[arg(long, value_name = "FILE")]
     pub write_accounts: Option<PathBuf>,
+    /// Hold every answer back this many milliseconds: a target that far away.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub latency: u64,
 }
 
 /// Parses arguments and runs the command.

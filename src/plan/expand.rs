@@ -77,10 +77,38 @@ fn no_account(target: &Target, role: &str, nth: usize, traits: &[String]) -> Str
     }
 }
 
+/// The role's accounts without traits (those with one are kept for the cases that require it).
+fn plain_accounts(target: &Target, role: &str) -> usize {
+    target
+        .accounts
+        .iter()
+        .filter(|a| a.role == role && a.traits.is_empty())
+        .count()
+}
+
+/// Which plain account of the role acts: the first, except for a generated case, whose turn in a
+/// round robin over all of them it is, so the generated cases do not all queue on one account
+/// (steps on one account run one after the other). The round starts at the second account: the
+/// hand-written cases sit on the first. Deterministic: same inputs, same accounts.
+fn actor_nth(case: &Case, plain: usize) -> usize {
+    case.def
+        .generated
+        .as_ref()
+        .map_or(0, |g| (g.spread + 1) % plain.max(1))
+}
+
+/// The other account of the actor's own role: the next one after the actor (the second one for
+/// the first); `1` when there is no second one, for the skip message to say so.
+fn other_nth(actor: usize, plain: usize) -> usize {
+    if plain >= 2 { (actor + 1) % plain } else { 1 }
+}
+
 fn targets_for(case: &Case, dialect: &LoadedDialect, target: &Target, role: &str) -> Vec<Who> {
     let d = &case.def;
+    let plain = plain_accounts(target, role);
+    let nth = actor_nth(case, plain);
     let actor = if d.requires.is_empty() {
-        target.account(role, 0)
+        target.account(role, nth)
     } else {
         target.account_with(role, &d.requires)
     };
@@ -113,7 +141,7 @@ fn targets_for(case: &Case, dialect: &LoadedDialect, target: &Target, role: &str
             roles
                 .into_iter()
                 .map(|tr| {
-                    let nth = usize::from(tr == role);
+                    let nth = if tr == role { other_nth(nth, plain) } else { 0 };
                     let t = if d.user_requires.is_empty() {
                         target.account(&tr, nth)
                     } else {

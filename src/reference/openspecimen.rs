@@ -282,7 +282,7 @@ pub fn build(faults: Faults, legacy: bool) -> (Router, Vec<SeedAccount>) {
             &format!("{PREFIX}/users/{{userId}}/password"),
             put(change::change_legacy).fallback(change::wrong_method),
         )
-    } else if app.faults.has(storage::TRAILING_SLASH_SKIPS_RIGHTS) {
+    } else if app.faults.has("trailing-slash-skips-rights-check") {
         Router::new()
             .route(
                 &format!("{PREFIX}/users/password"),

@@ -18,7 +18,7 @@ pub(crate) fn check_exact_content_type(faults: &Faults, headers: &HeaderMap) -> 
     let with_parameter = headers
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().contains(&b';'));
-    if faults.has(CHARSET_REFUSED) && with_parameter {
+    if faults.has("415-on-charset-parameter") && with_parameter {
         Err(Fail::UnsupportedMediaType)
     } else {
         Ok(())
@@ -27,8 +27,8 @@ pub(crate) fn check_exact_content_type(faults: &Faults, headers: &HeaderMap) -> 
 
 /// What the faulty storage refuses of a new password that every check let through.
 pub(crate) fn check_storable(faults: &Faults, new_password: &str) -> Result<(), Fail> {
-    let refused = (faults.has(LONG_NEW_PASSWORD_500) && new_password.chars().count() > 255)
-        || (faults.has(NUL_500) && new_password.contains('\0'))
-        || (faults.has(ASTRAL_500) && new_password.chars().any(|c| c.len_utf8() == 4));
+    let refused = (faults.has("500-on-long-new-password") && new_password.chars().count() > 255)
+        || (faults.has("500-on-nul-in-password") && new_password.contains('\0'))
+        || (faults.has("500-on-4-byte-utf8") && new_password.chars().any(|c| c.len_utf8() == 4));
     if refused { Err(Fail::Server) } else { Ok(()) }
 }
