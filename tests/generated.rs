@@ -60,7 +60,7 @@ fn generated_cases_spread_over_every_account_of_the_role() {
     assert!(first.abs_diff(second) <= 5, "{first} vs {second}");
     // The other-user variant takes the next account of the role as its target.
     assert!(plan.contains(
-        "ocariot/gen-user-id[ids:trailing-slash-other]  as admin#1 (admin1), admin#2 (admin2)'s password"
+        "ocariot/gen-user-id[ids:trailing-slash-other]  as admin#2 (admin2), admin#1 (admin1)'s password"
     ), "{plan}");
     // Hand-written cases stay on the first account.
     assert!(plan.contains("ocariot/change-own-password[admin]  as admin#1 (admin1)"));
@@ -73,6 +73,11 @@ fn coverage_passes_for_every_shipped_dialect() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("outcome:invalid_field/when[1]"))
+        // Each dialect's check-order rules, with the cases in which both fields fail.
+        .stdout(predicate::str::contains(
+            "order:old_password<new_password      old_password is checked before new_password",
+        ))
+        .stdout(predicate::str::contains("empty-both-passwords"))
         .stdout(predicate::str::contains("untested"))
         .stdout(predicate::str::contains("0 without a case"));
 }

@@ -90,11 +90,11 @@ fn plain_accounts(target: &Target, role: &str) -> usize {
 /// round robin over all of them it is, so the generated cases do not all queue on one account
 /// (steps on one account run one after the other). The round starts at the second account: the
 /// hand-written cases sit on the first. Deterministic: same inputs, same accounts.
-fn actor_nth(case: &Case, plain: usize) -> usize {
-    case.def
-        .generated
-        .as_ref()
-        .map_or(0, |g| (g.spread + 1) % plain.max(1))
+fn actor_nth(case: &Case, target: &Target, plain: usize) -> usize {
+    match &case.def.generated {
+        Some(g) if target.spread => (g.spread + 1) % plain.max(1),
+        _ => 0,
+    }
 }
 
 /// The other account of the actor's own role: the next one after the actor (the second one for
@@ -106,7 +106,7 @@ fn other_nth(actor: usize, plain: usize) -> usize {
 fn targets_for(case: &Case, dialect: &LoadedDialect, target: &Target, role: &str) -> Vec<Who> {
     let d = &case.def;
     let plain = plain_accounts(target, role);
-    let nth = actor_nth(case, plain);
+    let nth = actor_nth(case, target, plain);
     let actor = if d.requires.is_empty() {
         target.account(role, nth)
     } else {
@@ -308,9 +308,17 @@ fn build_step(
         Some("none") => None,
         Some(ct) => Some(ct.to_string()),
     };
+    let mut rules = rules_exercised(&expect, base_outcome(case), role, &subject, auth);
+    let sent = super::order::Sent {
+        fields: &fields,
+        absent: &absent,
+        malformed_id: d.user.as_ref().is_some_and(|u| u.value == "malformed"),
+        auth,
+    };
+    rules.extend(super::order::exercised(dialect, &sent, &subject, &expect));
     let case_subject = CaseSubject {
         fields: subject.fields.clone(),
-        rules: rules_exercised(&expect, base_outcome(case), role, &subject, auth),
+        rules,
     };
     let mut accounts: Vec<usize> = who.actor.into_iter().collect();
     if let TargetUser::Account(t) = who.target {

@@ -6,6 +6,7 @@
 
 mod expand;
 mod expect;
+pub mod order;
 mod placement;
 mod select;
 
