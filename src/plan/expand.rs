@@ -77,36 +77,22 @@ fn no_account(target: &Target, role: &str, nth: usize, traits: &[String]) -> Str
     }
 }
 
-/// The role's accounts without traits (those with one are kept for the cases that require it).
-fn plain_accounts(target: &Target, role: &str) -> usize {
-    target
-        .accounts
-        .iter()
-        .filter(|a| a.role == role && a.traits.is_empty())
-        .count()
-}
-
-/// Which plain account of the role acts: the first, except for a generated case, whose turn in a
-/// round robin over all of them it is, so the generated cases do not all queue on one account
-/// (steps on one account run one after the other). The round starts at the second account: the
-/// hand-written cases sit on the first. Deterministic: same inputs, same accounts.
-fn actor_nth(case: &Case, target: &Target, plain: usize) -> usize {
-    match &case.def.generated {
-        Some(g) if target.spread => (g.spread + 1) % plain.max(1),
-        _ => 0,
-    }
-}
-
 /// The other account of the actor's own role: the next one after the actor (the second one for
 /// the first); `1` when there is no second one, for the skip message to say so.
 fn other_nth(actor: usize, plain: usize) -> usize {
     if plain >= 2 { (actor + 1) % plain } else { 1 }
 }
 
-fn targets_for(case: &Case, dialect: &LoadedDialect, target: &Target, role: &str) -> Vec<Who> {
+/// The steps' targets with the `nth` plain account of `role` acting.
+fn targets_for(
+    case: &Case,
+    dialect: &LoadedDialect,
+    target: &Target,
+    role: &str,
+    nth: usize,
+) -> Vec<Who> {
     let d = &case.def;
-    let plain = plain_accounts(target, role);
-    let nth = actor_nth(case, target, plain);
+    let plain = super::spread::plain_accounts(target, role);
     let actor = if d.requires.is_empty() {
         target.account(role, nth)
     } else {
@@ -197,7 +183,13 @@ fn value_label(v: &Value) -> String {
 pub fn expand_case(case: &Case, dialect: &LoadedDialect, target: &Target) -> Vec<Step> {
     let d = &case.def;
     let selector = d.actor.as_ref().map_or("@one", |a| a.value.as_str());
-    let (roles, named) = resolve_roles(selector, dialect);
+    // A generated case takes its turn among the accounts that can play its actor.
+    let turn = super::spread::turn(case, dialect, target);
+    let (roles, named) = match &turn {
+        Some((role, _)) => (vec![role.clone()], false),
+        None => resolve_roles(selector, dialect),
+    };
+    let nth = turn.map_or(0, |(_, nth)| nth);
     let variants: Vec<Option<(String, Value)>> = match &d.vary {
         Some(v) => v
             .values
@@ -208,7 +200,7 @@ pub fn expand_case(case: &Case, dialect: &LoadedDialect, target: &Target) -> Vec
     };
     let mut steps = Vec::new();
     for role in &roles {
-        for who in targets_for(case, dialect, target, role) {
+        for who in targets_for(case, dialect, target, role, nth) {
             for variant in &variants {
                 let mut id = case.id().to_string();
                 if named || !who.suffix.is_empty() {

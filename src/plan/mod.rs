@@ -9,6 +9,7 @@ mod expect;
 pub mod order;
 mod placement;
 mod select;
+mod spread;
 
 use serde::Serialize;
 use serde_json::Value;
