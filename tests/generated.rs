@@ -1,7 +1,12 @@
 //! Generated cases and rule coverage, as a user meets them: `plan` lists the generated cases (and
 //! `--no-generated` drops them), the same inputs give the same cases, `coverage` exits 0 for the
 //! shipped dialects and 1 for a dialect with a rule no case exercises.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::fs;
 
@@ -108,4 +113,62 @@ fn coverage_fails_on_a_rule_without_a_case() {
         .stdout(predicate::str::contains("outcome:forbidden/when[0]"))
         .stdout(predicate::str::contains("MISSING"))
         .stderr(predicate::str::contains("rule(s) without a case"));
+}
+
+/// The README's rule coverage table, row by row: `(dialect, rules, check-order, covered, untested)`.
+fn readme_coverage_rows() -> Vec<(String, usize, usize, usize, usize)> {
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = readme
+        .split("| dialect | rules | covered by a case | untested, with the reason |")
+        .nth(1)
+        .unwrap();
+    let leading = |cell: &str| -> usize {
+        let digits: String = cell
+            .trim()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().unwrap()
+    };
+    table
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').collect();
+            let order = cells[2].split('(').nth(1).map_or(0, &leading);
+            (
+                cells[1].trim().to_string(),
+                leading(cells[2]),
+                order,
+                leading(cells[3]),
+                leading(cells[4]),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn readme_coverage_table_is_what_coverage_prints() {
+    let out = pwconform().args(["coverage", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let actual: Vec<(String, usize, usize, usize, usize)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let rules = d["rules"].as_array().unwrap();
+            let count =
+                |f: &dyn Fn(&serde_json::Value) -> bool| rules.iter().filter(|r| f(r)).count();
+            (
+                d["dialect"].as_str().unwrap().to_string(),
+                rules.len(),
+                count(&|r| r["id"].as_str().unwrap().starts_with("order:")),
+                count(&|r| !r["cases"].as_array().unwrap().is_empty()),
+                count(&|r| r.get("untested").is_some()),
+            )
+        })
+        .collect();
+    assert_eq!(readme_coverage_rows(), actual);
 }
