@@ -160,3 +160,46 @@ fn under_github_a_piped_report_keeps_stdout_clean_and_annotations_go_to_stderr()
         .code(0)
         .stdout(predicate::str::contains("::error").not());
 }
+
+#[test]
+fn selftest_json_to_stdout_alone_and_the_table_on_stderr() {
+    let (out, err) = stdout_of(
+        &[
+            "selftest",
+            "--dialect",
+            "ocariot",
+            "--fault",
+            "reworded-messages",
+            "--json",
+            "-",
+        ],
+        0,
+    );
+    let parsed: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert!(parsed.is_array(), "{out}");
+    assert!(err.contains("reworded-messages"), "{err}");
+    assert!(!Path::new("-").exists(), "no file named `-`");
+}
+
+/// A reader that has gone away (`| head`) is no reason to panic: the command ends as it would
+/// have. The pipe's reading end is closed before the process starts, so every write fails.
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    for args in [
+        &["serve", "ocariot", "--fault", "list"][..],
+        &["plan", "--dialect", "ocariot"][..],
+        &["lint"][..],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("pwconform"))
+            .args(args)
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
+}

@@ -9,8 +9,8 @@ use super::model::{CaseDef, CaseFile, Expect};
 use super::{AUTHS, BODY_VARIABLES, ROLE_SELECTORS, USERS};
 use crate::assets::Tree;
 use crate::source::{
-    LoadError, LoadErrors, Located, PosMap, SourceFile, check_value_as, did_you_mean, dotted,
-    locate,
+    LoadError, LoadErrors, Located, PosMap, Shape, SourceFile, check_value_as, did_you_mean,
+    dotted, locate, with_structure,
 };
 use crate::spec::{FIELDS, LoadedDialect, OUTCOMES, Outcome};
 use crate::template::variables_in;
@@ -50,7 +50,7 @@ pub fn load_cases(tree: &Tree) -> Result<Vec<Case>, LoadErrors> {
         let parsed: CaseFile = match file.parse_yaml() {
             Ok(p) => p,
             Err(e) => {
-                errors.push(explain_expect(&file, e));
+                errors.extend(every_structural_problem(&file, explain_expect(&file, e)));
                 continue;
             }
         };
@@ -74,6 +74,18 @@ pub fn load_cases(tree: &Tree) -> Result<Vec<Case>, LoadErrors> {
         Ok(cases)
     } else {
         Err(LoadErrors(errors))
+    }
+}
+
+/// The typed read's error `first` with every other structural problem of the file.
+fn every_structural_problem(file: &SourceFile, first: LoadError) -> Vec<LoadError> {
+    match serde_saphyr::from_str::<serde_json::Value>(&file.text) {
+        Ok(doc) => {
+            let here = Located::new(file.clone());
+            with_structure(first, Shape::CaseFile, &doc, &[&here])
+        }
+        // Not YAML at all: the parser's error is the only one there is.
+        Err(_) => vec![first],
     }
 }
 

@@ -50,7 +50,7 @@ pub fn baseline(args: &BaselineArgs) -> Exit {
                 path.display()
             );
         }
-        None => print!("{out}"),
+        None => say_raw!("{out}"),
     }
     Exit::Pass
 }

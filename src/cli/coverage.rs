@@ -36,7 +36,7 @@ pub fn coverage(args: &CoverageArgs) -> Exit {
             all.push(serde_json::json!({"dialect": d.name(), "rules": rows}));
             continue;
         }
-        println!("{}", d.name());
+        say!("{}", d.name());
         for row in &rows {
             let mark = match (&row.untested, row.cases.is_empty()) {
                 (Some(_), true) => "untested",
@@ -54,14 +54,14 @@ pub fn coverage(args: &CoverageArgs) -> Exit {
                 (Some(why), true) => why.clone(),
                 _ => format!("{}{tail}", first.join(", ")),
             };
-            println!(
+            say!(
                 "  {:<36} {:<44} {:>4} {mark:<8} {what}",
                 row.id,
                 row.text,
                 row.cases.len()
             );
         }
-        println!(
+        say!(
             "  {} rule(s): {} covered, {waived} untested with a reason, {gaps} without a case\n",
             rows.len(),
             rows.len() - gaps - waived
@@ -69,7 +69,7 @@ pub fn coverage(args: &CoverageArgs) -> Exit {
     }
     if args.json {
         match serde_json::to_string_pretty(&all) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => say!("{s}"),
             Err(e) => eprintln!("error: {e}"),
         }
     }

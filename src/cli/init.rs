@@ -18,7 +18,7 @@ pub fn init(args: &InitArgs) -> Exit {
     let text = accounts_template(dialect, &inputs.cases);
     match &args.output {
         None => {
-            print!("{text}");
+            say_raw!("{text}");
             Exit::Pass
         }
         Some(path) => write_new(path, &text, args.force),

@@ -48,7 +48,7 @@ pub fn lint(sources: &SourceArgs) -> Exit {
         eprintln!("{} problem(s).", problems.len());
         return Exit::BadInput;
     }
-    println!(
+    say!(
         "ok: {} dialect(s), {} case definition(s), {} step(s) planned",
         inputs.dialects.len(),
         inputs.cases.len(),
@@ -56,7 +56,7 @@ pub fn lint(sources: &SourceArgs) -> Exit {
     );
     // Not problems: what each dialect says does not apply to its API, and why.
     for l in &left_out {
-        println!("{l}");
+        say!("{l}");
     }
     Exit::Pass
 }

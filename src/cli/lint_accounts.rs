@@ -68,7 +68,7 @@ pub fn lint_accounts(sources: &SourceArgs, path: &Path, dialect: Option<&str>) -
     for (why, n) in &reasons {
         eprintln!("note: {n} step(s) would be skipped: {why}");
     }
-    println!(
+    say!(
         "ok: {} is a valid accounts file for {}: {} account(s), {} of {} step(s) would run",
         path.display(),
         d.name(),

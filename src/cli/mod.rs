@@ -1,6 +1,9 @@
 //! The command line: argument parsing and one module per command. Exit codes tell usage, input,
 //! target and assertion problems apart (see [`Exit`]).
 
+#[macro_use]
+mod say;
+
 mod baseline;
 mod coverage;
 mod init;
@@ -314,7 +317,8 @@ pub struct SelftestArgs {
     /// Leave out the cases generated from the contract: what the hand-written cases alone catch.
     #[arg(long)]
     pub no_generated: bool,
-    /// Write the kill matrix as JSON.
+    /// Write the kill matrix as JSON (`-`: to standard output; the table then goes to standard
+    /// error).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
 }

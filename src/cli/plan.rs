@@ -39,11 +39,11 @@ pub fn plan(args: &PlanArgs) -> Exit {
             count += 1;
             if args.json {
                 match serde_json::to_string(step) {
-                    Ok(line) => println!("{line}"),
+                    Ok(line) => say!("{line}"),
                     Err(e) => eprintln!("error: {e}"),
                 }
             } else {
-                println!(
+                say!(
                     "{}\n",
                     describe(step, &target, &d.spec.auth.header, &d.spec.auth.value)
                 );
@@ -70,12 +70,15 @@ fn describe(step: &Step, target: &Target, auth_header: &str, auth_value: &str) -
         TargetUser::Literal(v) => format!("id {v}'s"),
     };
     let status: Vec<String> = step.expect.status.iter().map(u16::to_string).collect();
+    // An outcome the dialect does not map has no status to show.
+    let status = if status.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", status.join("|"))
+    };
     let mut out = format!(
-        "{}/{}  as {actor}, {whose} password; expect {} ({})",
-        step.dialect,
-        step.id,
-        step.expect.outcome,
-        status.join("|")
+        "{}/{}  as {actor}, {whose} password; expect {}{status}",
+        step.dialect, step.id, step.expect.outcome,
     );
     if let Some(why) = &step.not_applicable {
         out.push_str(&format!("\n  LEFT OUT: {why}"));

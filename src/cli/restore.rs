@@ -21,7 +21,7 @@ use crate::target::Account;
 
 pub async fn restore(args: RestoreArgs) -> Exit {
     if !args.journal.exists() {
-        println!(
+        say!(
             "nothing to restore: no journal at {} (a run removes it once every account is back)",
             args.journal.display()
         );
@@ -35,7 +35,7 @@ pub async fn restore(args: RestoreArgs) -> Exit {
         }
     };
     if entries.is_empty() {
-        println!(
+        say!(
             "nothing to restore: {} has no open entry",
             args.journal.display()
         );
@@ -86,7 +86,7 @@ pub async fn restore(args: RestoreArgs) -> Exit {
                 for e in &list {
                     let _ = journal.close(e.id, by);
                 }
-                println!("restored {username} ({dialect_name} at {base}): {how}");
+                say!("restored {username} ({dialect_name} at {base}): {how}");
             }
             Err((why, manual)) => {
                 left += 1;

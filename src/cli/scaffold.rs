@@ -34,7 +34,7 @@ fn done(result: Result<Vec<PathBuf>, String>, next: impl Fn() -> String) -> Exit
     match result {
         Ok(files) => {
             for f in &files {
-                println!("wrote {}", f.display());
+                say!("wrote {}", f.display());
             }
             eprintln!("{} file(s); next: {}", files.len(), next());
             Exit::Pass

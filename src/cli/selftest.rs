@@ -24,12 +24,18 @@ pub async fn selftest(args: &SelftestArgs) -> Exit {
         jobs: args.jobs,
         ..RunOptions::default()
     };
+    let json_to_stdout = args.json.as_deref() == Some(std::path::Path::new("-"));
     let mut clean = true;
     let mut all = Vec::new();
     for d in &inputs.dialects {
         match run_selftest(d, &inputs.cases, &options, &args.faults).await {
             Ok(t) => {
-                print!("{}", render_matrix(&t));
+                // With `--json -` standard output carries the JSON alone.
+                if json_to_stdout {
+                    eprint!("{}", render_matrix(&t));
+                } else {
+                    say_raw!("{}", render_matrix(&t));
+                }
                 clean &= t.clean();
                 all.push(t);
             }
@@ -41,7 +47,9 @@ pub async fn selftest(args: &SelftestArgs) -> Exit {
     }
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&all).unwrap_or_default();
-        if let Err(e) = std::fs::write(path, text) {
+        if json_to_stdout {
+            say!("{text}");
+        } else if let Err(e) = std::fs::write(path, text) {
             eprintln!("error: cannot write {}: {e}", path.display());
             return Exit::BadInput;
         }

@@ -10,7 +10,7 @@ pub async fn serve(args: ServeArgs) -> Exit {
         return match known_faults(&args.dialect) {
             Ok(list) => {
                 for f in list {
-                    println!("{:<36} {}", f.name, f.description);
+                    say!("{:<36} {}", f.name, f.description);
                 }
                 Exit::Pass
             }
@@ -34,18 +34,21 @@ pub async fn serve(args: ServeArgs) -> Exit {
             return Exit::BadInput;
         }
     };
-    println!("{} reference server on {}", args.dialect, server.base_url);
+    say!("{} reference server on {}", args.dialect, server.base_url);
     if !args.faults.is_empty() {
-        println!("faults: {}", args.faults.join(", "));
+        say!("faults: {}", args.faults.join(", "));
     }
     if args.latency > 0 {
-        println!("every answer held back {} ms", args.latency);
+        say!("every answer held back {} ms", args.latency);
     }
-    println!("\n{:<20} {:<24} {:<26} id", "role", "username", "password");
+    say!("\n{:<20} {:<24} {:<26} id", "role", "username", "password");
     for a in &server.accounts {
-        println!(
+        say!(
             "{:<20} {:<24} {:<26} {}",
-            a.role, a.username, a.password, a.id
+            a.role,
+            a.username,
+            a.password,
+            a.id
         );
     }
     if let Some(path) = &args.write_accounts {
@@ -54,9 +57,9 @@ pub async fn serve(args: ServeArgs) -> Exit {
             eprintln!("error: cannot write {}: {e}", path.display());
             return Exit::BadInput;
         }
-        println!("\naccounts file: {}", path.display());
+        say!("\naccounts file: {}", path.display());
     }
-    println!("\nThese are throwaway accounts of an in-memory server; Ctrl-C stops it.");
+    say!("\nThese are throwaway accounts of an in-memory server; Ctrl-C stops it.");
     let _ = tokio::signal::ctrl_c().await;
     server.shutdown().await;
     Exit::Pass

@@ -84,10 +84,12 @@ pub const PROFILES: &[(&str, &str, &[&str])] = &[(
     "openspecimen",
     "as-built",
     // The "as built" section of the OpenSpecimen facts: strings trimmed, numbers and booleans used
-    // as text, a numeric-string userId read as a number, a fractional one truncated.
+    // as text, an object or array password read as null with the rest of the body unread, a
+    // numeric-string userId read as a number, a fractional one truncated.
     &[
         "trim-passwords",
         "accept-non-string-passwords",
+        "container-password-ends-body",
         "user-id-string-accepted",
         "user-id-float-truncated",
     ],

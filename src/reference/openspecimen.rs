@@ -87,6 +87,10 @@ pub const FAULTS: &[FaultInfo] = &[
         "As built: a number or boolean sent as oldPassword/newPassword is accepted and used as its text (12345678).",
     ),
     fault(
+        "container-password-ends-body",
+        "As built: an object or array sent as oldPassword/newPassword becomes null and the fields after it in the body are not read.",
+    ),
+    fault(
         "accept-empty-new-password",
         "An empty or blank newPassword passes the policy check and becomes the account's password.",
     ),

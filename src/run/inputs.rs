@@ -30,7 +30,13 @@ pub fn load_inputs(
 ) -> Result<Inputs, LoadErrors> {
     let specs = Tree::specs_layered(specs);
     let cases_tree = Tree::cases_layered(cases);
-    let mut dialects = load_dialects(&specs, names)?;
+    // Every problem in one pass: the cases are read even when a dialect has errors, and checked
+    // against the dialects that did load.
+    let mut problems = Vec::new();
+    let mut dialects = load_dialects(&specs, names).unwrap_or_else(|e| {
+        problems.extend(e.0);
+        Vec::new()
+    });
     let run_now = dialects.len();
     // Names in cases are checked against every dialect, not only those run now: the others are
     // loaded too (once each), checked with, and then dropped.
@@ -39,10 +45,24 @@ pub fn load_inputs(
         .filter(|n| !names.is_empty() && !names.contains(n))
         .collect();
     if !others.is_empty() {
-        dialects.extend(load_dialects(&specs, &others)?);
+        match load_dialects(&specs, &others) {
+            Ok(more) => dialects.extend(more),
+            Err(e) => problems.extend(e.0),
+        }
     }
-    let cases = load_cases(&cases_tree)?;
-    let problems = check_against_dialects(&cases, &dialects);
+    // Names in cases are checked only when every dialect loaded: one that did not would make
+    // each case naming it look wrong.
+    let dialects_loaded = problems.is_empty();
+    let cases = match load_cases(&cases_tree) {
+        Ok(c) => c,
+        Err(e) => {
+            problems.extend(e.0);
+            Vec::new()
+        }
+    };
+    if dialects_loaded {
+        problems.extend(check_against_dialects(&cases, &dialects));
+    }
     if !problems.is_empty() {
         return Err(LoadErrors(problems));
     }

@@ -8,13 +8,14 @@ use serde::de::{DeserializeOwned, Visitor};
 use serde_json::Value;
 
 use super::merge::deep_merge;
-use super::model::{Dialect, Outcome};
+use super::model::Dialect;
+use super::outcome::Outcome;
 use super::schema::{CompiledSchema, compile_schema};
 use super::validate::validate_dialect;
 use crate::assets::Tree;
 use crate::source::{
-    LoadError, LoadErrors, Located, PosMap, Problem, SourceFile, check_value_as, did_you_mean,
-    locate,
+    LoadError, LoadErrors, Located, PosMap, Problem, Shape, SourceFile, check_value_as,
+    did_you_mean, locate, with_structure,
 };
 
 /// A dialect ready to plan and check against.
@@ -155,7 +156,8 @@ fn load_known_dialect(
                 if shown.line.is_none() {
                     shown.message = format!("{} ({e})", shown.message);
                 }
-                return Err(shown.into());
+                let all = with_structure(shown, Shape::Dialect, &merged, &layer_refs);
+                return Err(LoadErrors(all));
             }
         },
     };
@@ -214,10 +216,15 @@ fn merged_value(
     let here = Located::new(file);
     let Some(parent) = parent else {
         // Typed parse for positions; the value is then used as is.
-        here.file.parse_yaml::<Dialect>().map_err(|mut e| {
+        if let Err(mut e) = here.file.parse_yaml::<Dialect>() {
             e.message = explain_flattened(&e.message);
-            e
-        })?;
+            return Err(LoadErrors(with_structure(
+                e,
+                Shape::Dialect,
+                &value,
+                &[&here],
+            )));
+        }
         layers.push(here);
         return Ok(value);
     };

@@ -3,10 +3,12 @@
 mod load;
 mod merge;
 mod model;
+mod outcome;
 mod schema;
 mod validate;
 
 pub use load::{LoadedDialect, available_dialects, load_dialect, load_dialects};
 pub use merge::deep_merge;
 pub use model::*;
+pub use outcome::*;
 pub use schema::{CompiledSchema, SchemaError, compile_schema};

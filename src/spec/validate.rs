@@ -4,8 +4,9 @@
 use super::load::LoadedDialect;
 use super::model::{
     AdminReset, CONFIRMATION_FIELD, CONFIRMATION_OUTCOME, Dialect, FIELDS, KINDS, Location,
-    OPTIONAL_FIELDS, OUTCOMES, Outcome, RAW_KINDS, ResetFinish,
+    OPTIONAL_FIELDS, OUTCOMES, RAW_KINDS, ResetFinish,
 };
+use super::outcome::Outcome;
 use crate::case::AUTHS;
 use crate::source::{Problem, did_you_mean, dotted};
 use crate::template::{variables, variables_in};
@@ -365,10 +366,10 @@ fn check_admin_reset(spec: &super::model::Dialect, r: &AdminReset, p: &mut Vec<P
     }
 }
 
-fn one_or_many(v: &super::model::OneOrMany) -> Vec<String> {
+fn one_or_many(v: &super::outcome::OneOrMany) -> Vec<String> {
     match v {
-        super::model::OneOrMany::One(s) => vec![s.clone()],
-        super::model::OneOrMany::Many(m) => m.clone(),
+        super::outcome::OneOrMany::One(s) => vec![s.clone()],
+        super::outcome::OneOrMany::Many(m) => m.clone(),
     }
 }
 

@@ -11,6 +11,7 @@ use crate::reference::Faults;
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Lenience {
     pub(crate) non_string_passwords: bool,
+    pub(crate) container_password_ends_body: bool,
     pub(crate) user_id_string: bool,
     pub(crate) user_id_float: bool,
     pub(crate) server_error_on_wrong_type: bool,
@@ -21,6 +22,7 @@ impl Lenience {
     pub(crate) fn from_faults(faults: &Faults) -> Self {
         Lenience {
             non_string_passwords: faults.has("accept-non-string-passwords"),
+            container_password_ends_body: faults.has("container-password-ends-body"),
             user_id_string: faults.has("user-id-string-accepted"),
             user_id_float: faults.has("user-id-float-truncated"),
             server_error_on_wrong_type: faults.has("500-on-wrong-type"),
@@ -152,12 +154,31 @@ pub(crate) struct ChangeBody {
 }
 
 pub(crate) fn read_change(bytes: &[u8], len: &Lenience) -> Result<ChangeBody, Fail> {
-    let obj = read_object(bytes, len)?;
+    let mut obj = read_object(bytes, len)?;
+    if len.container_password_ends_body {
+        obj = read_until_container_password(obj);
+    }
     Ok(ChangeBody {
         user_id: read_user_id(&obj, "userId", len)?,
         old_password: read_text(&obj, "oldPassword", true, len)?,
         new_password: read_text(&obj, "newPassword", true, len)?,
     })
+}
+
+/// As built: an object or array sent as a password field becomes null and the rest of the body is
+/// not read. The keys keep the order they were sent in (serde_json's `preserve_order`), so the
+/// fields before the container are read, the container is null and the ones after it are absent.
+fn read_until_container_password(obj: Map<String, Value>) -> Map<String, Value> {
+    let mut read = Map::new();
+    for (key, value) in obj {
+        let password = key == "oldPassword" || key == "newPassword";
+        if password && (value.is_array() || value.is_object()) {
+            read.insert(key, Value::Null);
+            break;
+        }
+        read.insert(key, value);
+    }
+    read
 }
 
 /// Body of `POST /users/reset-password`.
@@ -233,6 +254,30 @@ mod unit {
         assert_eq!(read(r#"{"userId": "5"}"#), Ok(Some(5)));
         assert_eq!(read(r#"{"userId": ""}"#), Ok(None));
         assert_eq!(read(r#"{"userId": 1.9}"#), Ok(Some(1)));
+    }
+
+    #[test]
+    fn as_built_container_password_ends_the_body() {
+        let as_built = Lenience {
+            container_password_ends_body: true,
+            ..Lenience::default()
+        };
+        let read = |s: &str| read_change(s.as_bytes(), &as_built);
+        let body = read(r#"{"userId": 5, "oldPassword": [], "newPassword": "n"}"#).expect("read");
+        assert_eq!(body.user_id, Some(5));
+        assert_eq!(body.old_password, None);
+        assert_eq!(
+            body.new_password, None,
+            "after the container nothing is read"
+        );
+        let body = read(r#"{"newPassword": {}, "userId": 5, "oldPassword": "o"}"#).expect("read");
+        assert_eq!((body.user_id, body.old_password), (None, None));
+        let body = read(r#"{"userId": 5, "oldPassword": "o", "newPassword": [1]}"#).expect("read");
+        assert_eq!(body.old_password.as_deref(), Some("o"));
+        assert_eq!(body.new_password, None);
+        // Documented contract: a container is a parse error.
+        let strict = read_change(br#"{"userId": 5, "oldPassword": []}"#, &Lenience::default());
+        assert!(matches!(strict, Err(Fail::Invalid(_))));
     }
 
     #[test]

@@ -1,0 +1,377 @@
+//! Every structural problem of an input file in one pass. serde stops at the first key it cannot
+//! read, so a dialect with three misspelt outcomes took three rounds of `lint`. The JSON Schemas
+//! shipped for editors (`specs/dialect.schema.json`, `specs/case.schema.json`) describe the same
+//! shapes, and a validator reports every place a document breaks them. They are consulted only
+//! after the typed read has failed, so a schema can never refuse a file the loader accepts (a YAML
+//! number read as text, say); `tests/bad_inputs.rs` holds the shipped files to both.
+
+use std::sync::LazyLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{ValidationError, Validator};
+use serde_json::Value;
+
+use super::LoadError;
+use super::did_you_mean;
+use super::locate::{Located, Problem, locate};
+use super::yaml_errors::dotted;
+
+/// The documents a schema describes.
+#[derive(Debug, Clone, Copy)]
+pub enum Shape {
+    Dialect,
+    CaseFile,
+}
+
+struct Compiled {
+    schema: Value,
+    validator: Validator,
+}
+
+static DIALECT: LazyLock<Option<Compiled>> =
+    LazyLock::new(|| compile(include_str!("../../specs/dialect.schema.json")));
+static CASE_FILE: LazyLock<Option<Compiled>> =
+    LazyLock::new(|| compile(include_str!("../../specs/case.schema.json")));
+
+fn compile(text: &str) -> Option<Compiled> {
+    let schema: Value = serde_json::from_str(text).ok()?;
+    let validator = jsonschema::validator_for(&schema).ok()?;
+    Some(Compiled { schema, validator })
+}
+
+/// Every place `doc` breaks the shape, as problems at paths of the document, in document order.
+pub fn structural_problems(shape: Shape, doc: &Value) -> Vec<Problem> {
+    let compiled = match shape {
+        Shape::Dialect => &*DIALECT,
+        Shape::CaseFile => &*CASE_FILE,
+    };
+    // A file that is not a mapping at all has been told so by the reader.
+    let (Some(c), true) = (compiled, doc.is_object()) else {
+        return Vec::new();
+    };
+    let mut found = Found::default();
+    for e in c.validator.iter_errors(doc) {
+        explain(&e, &c.schema, &mut found);
+    }
+    found.problems()
+}
+
+/// Problems as they are found, with what is needed to drop the redundant ones.
+#[derive(Default)]
+struct Found {
+    problems: Vec<Problem>,
+    /// (object path, key) of each unknown key.
+    unknown: Vec<(Vec<String>, String)>,
+    /// (object path, key) of each missing key, with its problem's index.
+    missing: Vec<(Vec<String>, String, usize)>,
+}
+
+impl Found {
+    fn push(&mut self, p: Problem) {
+        self.problems.push(p);
+    }
+
+    /// Each problem once; a missing key is not reported beside an unknown one that is its
+    /// misspelling (`expectt` says enough about `expect`).
+    fn problems(self) -> Vec<Problem> {
+        let misspelt: Vec<usize> = self
+            .missing
+            .iter()
+            .filter(|(at, key, _)| {
+                self.unknown
+                    .iter()
+                    .any(|(u_at, u)| u_at == at && !did_you_mean(u, [key.as_str()]).is_empty())
+            })
+            .map(|(_, _, i)| *i)
+            .collect();
+        let mut unique: Vec<Problem> = Vec::new();
+        for (i, p) in self.problems.into_iter().enumerate() {
+            if !misspelt.contains(&i) && !unique.contains(&p) {
+                unique.push(p);
+            }
+        }
+        unique
+    }
+}
+
+/// `first` (the typed read's error) with every other structural problem of `doc`, pointed into
+/// `layers` (the file, and for a merged dialect the files it extends), one per position, in the
+/// order of the files.
+pub fn with_structure(
+    first: LoadError,
+    shape: Shape,
+    doc: &Value,
+    layers: &[&Located],
+) -> Vec<LoadError> {
+    let mut all = vec![first];
+    for p in structural_problems(shape, doc) {
+        let Some(e) = locate(layers, &p) else {
+            continue;
+        };
+        let seen = all
+            .iter()
+            .any(|a| a.file == e.file && a.line == e.line && a.column == e.column);
+        if !seen {
+            all.push(e);
+        }
+    }
+    all.sort_by_key(|e| (e.line.is_none(), e.line, e.column));
+    all
+}
+
+/// One validation error as problems a reader can act on; `anyOf`/`oneOf` errors are replaced by
+/// the errors of the alternative the value was evidently meant to be.
+fn explain(e: &ValidationError, schema: &Value, out: &mut Found) {
+    let path = segments(e.instance_path().as_str());
+    let shown = if path.is_empty() {
+        "the file".to_string()
+    } else {
+        format!("`{}`", dotted(&path))
+    };
+    match e.kind() {
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            match meant_branch(context, e.instance_path().as_str()) {
+                Some(branch) => branch.iter().for_each(|b| explain(b, schema, out)),
+                None => out.push(Problem::at_value(
+                    &path,
+                    format!(
+                        "{shown}: {} does not fit here; expected {}",
+                        type_name(e.instance()),
+                        offered_types(context)
+                    ),
+                )),
+            }
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let allowed = allowed_keys(schema, e.schema_path().as_str());
+            for key in unexpected {
+                out.unknown.push((path.clone(), key.clone()));
+                let mut at = path.clone();
+                at.push(key.clone());
+                out.push(Problem::at_key(
+                    &at,
+                    format!(
+                        "unknown key `{key}` in {shown}{}; expected one of: {}",
+                        did_you_mean(key, allowed.iter().map(String::as_str)),
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+        }
+        ValidationErrorKind::Required { property } => {
+            let key = property.as_str().unwrap_or_default().to_string();
+            let index = out.problems.len();
+            out.push(Problem::at_key(
+                &path,
+                format!("{shown} lacks the key `{key}`"),
+            ));
+            out.missing.push((path, key, index));
+        }
+        // The typed read takes a YAML number or boolean as text; so does this check.
+        ValidationErrorKind::Type { kind } if wants_string(kind) && is_scalar(e.instance()) => {}
+        _ => out.push(Problem::at_value(&path, format!("{shown}: {e}"))),
+    }
+}
+
+/// The alternative a value was meant to be: those whose errors are not just "not this type" at
+/// the value itself, the one with the fewest errors. None when the value fits no type offered.
+fn meant_branch<'a>(
+    context: &'a [Vec<ValidationError<'static>>],
+    at: &str,
+) -> Option<&'a Vec<ValidationError<'static>>> {
+    context
+        .iter()
+        .filter(|errors| !errors.iter().any(|e| here(e, at) && is_type(e)))
+        // A list of names offered for a mapping was not what the mapping was meant to be.
+        .min_by_key(|errors| {
+            let named = errors
+                .iter()
+                .any(|e| here(e, at) && is_naming(e) && e.instance().is_object());
+            (named, errors.len())
+        })
+}
+
+fn here(e: &ValidationError, at: &str) -> bool {
+    e.instance_path().as_str() == at
+}
+
+fn is_type(e: &ValidationError) -> bool {
+    matches!(e.kind(), ValidationErrorKind::Type { .. })
+}
+
+fn is_naming(e: &ValidationError) -> bool {
+    matches!(
+        e.kind(),
+        ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. }
+    )
+}
+
+/// The types the alternatives accept ("an integer, or one of ..."), as the errors name them.
+fn offered_types(context: &[Vec<ValidationError<'static>>]) -> String {
+    let mut offered: Vec<String> = Vec::new();
+    for e in context.iter().flatten() {
+        let more = match e.kind() {
+            ValidationErrorKind::Type {
+                kind: TypeKind::Single(t),
+            } => vec![t.to_string()],
+            ValidationErrorKind::Type {
+                kind: TypeKind::Multiple(ts),
+            } => ts.iter().map(|t| t.to_string()).collect(),
+            ValidationErrorKind::Enum { options } => vec![format!("one of {options}")],
+            ValidationErrorKind::Constant { expected_value } => vec![expected_value.to_string()],
+            _ => Vec::new(),
+        };
+        for o in more {
+            if !offered.contains(&o) {
+                offered.push(o);
+            }
+        }
+    }
+    if offered.is_empty() {
+        "another kind of value (see the schema)".to_string()
+    } else {
+        offered.join(" or ")
+    }
+}
+
+fn wants_string(kind: &TypeKind) -> bool {
+    match kind {
+        TypeKind::Single(t) => t.to_string() == "string",
+        TypeKind::Multiple(ts) => ts.iter().any(|t| t.to_string() == "string"),
+    }
+}
+
+/// What a reader calls the value's kind.
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "an empty value",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+fn is_scalar(v: &Value) -> bool {
+    matches!(v, Value::Number(_) | Value::Bool(_))
+}
+
+/// The keys the object schema that holds `additionalProperties` at `keyword_path` lists.
+fn allowed_keys(root: &Value, keyword_path: &str) -> Vec<String> {
+    let mut parts = segments(keyword_path);
+    parts.pop();
+    let mut node = root;
+    for part in &parts {
+        node = match node.get(part.as_str()) {
+            Some(next) => next,
+            None => match node.as_array().zip(part.parse::<usize>().ok()) {
+                Some((items, i)) => match items.get(i) {
+                    Some(next) => next,
+                    None => return Vec::new(),
+                },
+                None => return Vec::new(),
+            },
+        };
+        // A `$ref` segment of the path is the schema it points to.
+        if part == "$ref" {
+            let Some(target) = node.as_str().and_then(|r| r.strip_prefix('#')) else {
+                return Vec::new();
+            };
+            node = match root.pointer(target) {
+                Some(n) => n,
+                None => return Vec::new(),
+            };
+        }
+    }
+    node.get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// A JSON pointer's segments, unescaped.
+fn segments(pointer: &str) -> Vec<String> {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn messages(shape: Shape, doc: Value) -> Vec<String> {
+        structural_problems(shape, &doc)
+            .into_iter()
+            .map(|p| format!("{}: {}", p.path.join("."), p.message))
+            .collect()
+    }
+
+    #[test]
+    fn every_problem_of_a_case_file_at_once() {
+        let got = messages(
+            Shape::CaseFile,
+            json!({"cases": [
+                {"id": "one", "title": "x", "expectt": "changed"},
+                {"id": "two", "title": 3, "expect": "nope"},
+            ]}),
+        );
+        assert!(
+            got.iter()
+                .any(|m| m.contains("unknown key `expectt`")
+                    && m.contains("(did you mean `expect`?)"))
+        );
+        assert!(got.iter().any(|m| m.starts_with("cases.1.expect:")));
+        assert!(
+            !got.iter().any(|m| m.starts_with("cases.1.title")),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn alternatives_are_explained_by_the_one_meant() {
+        let got = messages(
+            Shape::Dialect,
+            json!({"name": "x", "outcomes": {"changed": {"statuss": 204}}}),
+        );
+        assert!(
+            got.iter()
+                .any(|m| m.starts_with("outcomes.changed.statuss: unknown key `statuss`")),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn shipped_files_fit_their_schemas() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for (dir, shape, pick) in [
+            ("specs", Shape::Dialect, "dialect.yaml"),
+            ("cases", Shape::CaseFile, ""),
+        ] {
+            for entry in std::fs::read_dir(root.join(dir))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let path = if pick.is_empty() {
+                    entry.path()
+                } else {
+                    entry.path().join(pick)
+                };
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                if path.extension().is_none_or(|e| e != "yaml") {
+                    continue;
+                }
+                let doc: Value = serde_saphyr::from_str(&text).unwrap_or_default();
+                let problems = structural_problems(shape, &doc);
+                assert!(problems.is_empty(), "{}: {problems:?}", path.display());
+            }
+        }
+    }
+}
