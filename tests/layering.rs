@@ -66,6 +66,51 @@ fn a_new_dialect_lints_next_to_the_built_ins_and_leaves_out_what_it_says() {
         );
 }
 
+/// A template named like a built-in dialect replaces it: `new-dialect` says so, and a problem of
+/// a built-in that extends it (`djoser-retype` needs a schema the template lacks) says it is the
+/// user's folder to fix, once. `lint --dialect` needs no accounts file.
+#[test]
+fn a_template_named_like_a_built_in_says_what_it_replaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    pwconform()
+        .args(["new-dialect", "djoser", "--dir"])
+        .arg(&specs)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "note: `djoser` is a built-in dialect: with --specs",
+        ))
+        .stderr(predicate::str::contains(
+            "the built-in djoser-retype that extends it will extend yours",
+        ));
+    let lint = pwconform()
+        .args(["lint", "--dialect", "djoser", "--specs"])
+        .arg(&specs)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&lint.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("(embedded)/specs/djoser-retype/dialect.yaml:")
+            && stderr.contains("which your folder replaces"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("error: ").count(), 1, "said once: {stderr}");
+    pwconform()
+        .args(["new-dialect", "my-djoser", "--dir"])
+        .arg(&specs)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("built-in").not());
+    std::fs::remove_dir_all(specs.join("djoser")).unwrap();
+    pwconform()
+        .args(["lint", "--dialect", "my-djoser", "--specs"])
+        .arg(&specs)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("ok: 1 dialect(s)"));
+}
+
 #[test]
 fn a_user_folder_overrides_a_built_in_dialect_by_name() {
     let dir = tempfile::tempdir().unwrap();

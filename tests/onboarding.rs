@@ -169,8 +169,9 @@ async fn init_template_filled_from_the_environment_runs_green() {
             let out = String::from_utf8_lossy(&lint.get_output().stdout).into_owned();
             let (_, counts) = out.split_once(", ").unwrap();
             let (run, total) = counts
-                .trim_end()
-                .trim_end_matches(" step(s) would run")
+                .split(" step(s) would run")
+                .next()
+                .unwrap()
                 .split_once(" of ")
                 .unwrap();
             assert_eq!(run, total, "{dialect}: {out}");

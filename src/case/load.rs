@@ -47,12 +47,16 @@ pub fn load_cases(tree: &Tree) -> Result<Vec<Case>, LoadErrors> {
                 continue;
             }
         };
-        let parsed: CaseFile = match file.parse_yaml() {
-            Ok(p) => p,
-            Err(e) => {
-                errors.extend(every_structural_problem(&file, explain_expect(&file, e)));
-                continue;
-            }
+        let (parsed, shape_errors) = match file.parse_yaml::<CaseFile>() {
+            Ok(p) => (Some(p), every_structural_problem(&file, None)),
+            Err(e) => (
+                None,
+                every_structural_problem(&file, Some(explain_expect(&file, e))),
+            ),
+        };
+        let Some(parsed) = parsed.filter(|_| shape_errors.is_empty()) else {
+            errors.extend(shape_errors);
+            continue;
         };
         let theme = parsed.theme.clone().unwrap_or_else(|| {
             name.trim_end_matches(".yaml")
@@ -77,15 +81,15 @@ pub fn load_cases(tree: &Tree) -> Result<Vec<Case>, LoadErrors> {
     }
 }
 
-/// The typed read's error `first` with every other structural problem of the file.
-fn every_structural_problem(file: &SourceFile, first: LoadError) -> Vec<LoadError> {
+/// The typed read's error `first`, if any, with every structural problem of the file.
+fn every_structural_problem(file: &SourceFile, first: Option<LoadError>) -> Vec<LoadError> {
     match serde_saphyr::from_str::<serde_json::Value>(&file.text) {
         Ok(doc) => {
             let here = Located::new(file.clone());
             with_structure(first, Shape::CaseFile, &doc, &[&here])
         }
         // Not YAML at all: the parser's error is the only one there is.
-        Err(_) => vec![first],
+        Err(_) => first.into_iter().collect(),
     }
 }
 

@@ -9,8 +9,9 @@ use crate::plan::{BodyPlan, build_plan, valid_change};
 use crate::target::Target;
 use crate::template::render_value;
 
-pub fn lint(sources: &SourceArgs) -> Exit {
-    let inputs = match load_inputs(sources, &[]) {
+pub fn lint(sources: &SourceArgs, dialect: Option<&str>) -> Exit {
+    let names: Vec<String> = dialect.map(str::to_string).into_iter().collect();
+    let inputs = match load_inputs(sources, &names) {
         Ok(i) => i,
         Err(e) => return e,
     };
@@ -20,11 +21,7 @@ pub fn lint(sources: &SourceArgs) -> Exit {
     for d in &inputs.dialects {
         let target = Target::stand_in(d, &all_traits(&inputs.cases));
         let plan = build_plan(&inputs.cases, d, &target);
-        for s in &plan.steps {
-            if let Some(why) = &s.skip {
-                problems.push(format!("{}/{}: {why}", d.name(), s.id));
-            }
-        }
+        problems.extend(unplannable(d, &plan.steps));
         let out: Vec<String> = plan
             .steps
             .iter()
@@ -59,6 +56,50 @@ pub fn lint(sources: &SourceArgs) -> Exit {
         say!("{l}");
     }
     Exit::Pass
+}
+
+/// Steps the stand-in accounts cannot plan: one line per reason, pointed at the outcome or
+/// refinement of the dialect file it comes from (a refinement using `{{ key }}` that matches a
+/// raw-body case, say), with the cases it concerns.
+fn unplannable(d: &crate::spec::LoadedDialect, steps: &[crate::plan::Step]) -> Vec<String> {
+    let mut grouped: Vec<(&str, Vec<&str>)> = Vec::new();
+    for s in steps {
+        let Some(why) = s.skip.as_deref() else {
+            continue;
+        };
+        match grouped.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, ids)) => ids.push(&s.id),
+            None => grouped.push((why, vec![&s.id])),
+        }
+    }
+    let text = crate::source::SourceFile::read(std::path::Path::new(&d.file)).ok();
+    let positions = text.as_ref().map(|f| crate::source::PosMap::parse(&f.text));
+    grouped
+        .into_iter()
+        .map(|(why, ids)| {
+            let path = why
+                .strip_prefix(crate::plan::UNRESOLVED)
+                .and_then(crate::plan::unresolved_at);
+            let at = positions
+                .as_ref()
+                .zip(path)
+                .and_then(|(p, path)| p.key(&path))
+                .map(|p| format!("{}:{}:{}: ", d.file, p.line, p.column))
+                .unwrap_or_else(|| format!("{}: ", d.name()));
+            let shown: Vec<&str> = ids.iter().take(8).copied().collect();
+            let more = ids.len().saturating_sub(shown.len());
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            format!(
+                "{at}{why}; in {} step(s): {}{more}",
+                ids.len(),
+                shown.join(", ")
+            )
+        })
+        .collect()
 }
 
 /// The request the runner builds as "valid" must satisfy the dialect's own request schema.

@@ -55,9 +55,16 @@ pub fn lint_accounts(sources: &SourceArgs, path: &Path, dialect: Option<&str>) -
     let base = file.base_url.clone().unwrap_or_else(|| "{target}".into());
     let target = file.into_target(&base, path);
     let plan = build_plan(&inputs.cases, d, &target);
+    // What the dialect leaves out is never sent, whatever the accounts: not counted as skipped.
+    let left_out = plan
+        .steps
+        .iter()
+        .filter(|s| s.not_applicable.is_some())
+        .count();
     let skipped: Vec<_> = plan
         .steps
         .iter()
+        .filter(|s| s.not_applicable.is_none())
         .filter_map(|s| s.skip.as_deref())
         .collect();
     // One line per reason: "needs a second account of role `x`" covers many steps.
@@ -68,13 +75,22 @@ pub fn lint_accounts(sources: &SourceArgs, path: &Path, dialect: Option<&str>) -
     for (why, n) in &reasons {
         eprintln!("note: {n} step(s) would be skipped: {why}");
     }
+    let left_out_note = if left_out == 0 {
+        String::new()
+    } else {
+        format!(
+            " ({left_out} more do not apply to {}, as its spec says)",
+            d.name()
+        )
+    };
     say!(
-        "ok: {} is a valid accounts file for {}: {} account(s), {} of {} step(s) would run",
+        "ok: {} is a valid accounts file for {}: {} account(s), {} of {} step(s) would run{}",
         path.display(),
         d.name(),
         target.accounts.len(),
-        plan.steps.len() - skipped.len(),
-        plan.steps.len()
+        plan.steps.len() - skipped.len() - left_out,
+        plan.steps.len() - left_out,
+        left_out_note
     );
     Exit::Pass
 }

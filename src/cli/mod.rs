@@ -123,8 +123,8 @@ pub struct LintArgs {
     /// which cases it leaves skipped. `${VAR}` that are not set are named, not errors.
     #[arg(long, value_name = "FILE")]
     pub accounts: Option<PathBuf>,
-    /// With --accounts: the dialect to check against (default: the file's `dialect:`).
-    #[arg(long, value_name = "NAME", requires = "accounts")]
+    /// Only this dialect (default: every one; with --accounts: the file's `dialect:`).
+    #[arg(long, value_name = "NAME")]
     pub dialect: Option<String>,
 }
 
@@ -415,7 +415,7 @@ pub fn main() -> ExitCode {
                 Some(path) => {
                     lint_accounts::lint_accounts(&args.sources, path, args.dialect.as_deref())
                 }
-                None => lint::lint(&args.sources),
+                None => lint::lint(&args.sources, args.dialect.as_deref()),
             },
             Command::Plan(args) => plan::plan(&args),
             Command::Serve(args) => serve::serve(args).await,

@@ -291,7 +291,7 @@ fn build_step(
     };
     let expect = expect.unwrap_or_else(|e| {
         if not_applicable.is_none() {
-            skip.get_or_insert(format!("cannot resolve the expectation: {e}"));
+            skip.get_or_insert(format!("{}{e}", super::UNRESOLVED));
         }
         super::Expectation::none(&outcome_name)
     });

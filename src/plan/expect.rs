@@ -109,6 +109,9 @@ pub fn raw_kind(raw: &str) -> &'static str {
     }
 }
 
+/// The outcome's answer for this subject: the outcome with its first matching refinement merged
+/// over it. An error names where in the dialect it comes from (`outcomes.NAME.when[I]: ...`, see
+/// [`unresolved_at`]).
 pub fn resolve_expectation(
     outcome_name: &str,
     outcome: &Outcome,
@@ -120,6 +123,38 @@ pub fn resolve_expectation(
     if let Some(r) = refinement.and_then(|i| outcome.when.get(i)) {
         overlay(&mut merged, &r.then);
     }
+    resolve_merged(outcome_name, &merged, refinement, dialect, subject).map_err(|e| {
+        let within = refinement
+            .map(|i| format!(".when[{i}]"))
+            .unwrap_or_default();
+        format!("outcomes.{outcome_name}{within}: {e}")
+    })
+}
+
+/// The path in the dialect file an error of [`resolve_expectation`] names
+/// (`["outcomes", NAME, "when", I]`).
+pub fn unresolved_at(error: &str) -> Option<Vec<String>> {
+    let (place, _) = error.split_once(": ")?;
+    let rest = place.strip_prefix("outcomes.")?;
+    let (name, when) = match rest.split_once(".when[") {
+        Some((n, i)) => (n, Some(i.trim_end_matches(']'))),
+        None => (rest, None),
+    };
+    let mut path = vec!["outcomes".to_string(), name.to_string()];
+    if let Some(i) = when {
+        path.extend(["when".to_string(), i.to_string()]);
+    }
+    Some(path)
+}
+
+fn resolve_merged(
+    outcome_name: &str,
+    merged: &Outcome,
+    refinement: Option<usize>,
+    dialect: &LoadedDialect,
+    subject: &Subject,
+) -> Result<Expectation, String> {
+    let merged = merged.clone();
     let key = |abstract_name: &String| {
         dialect
             .spec
@@ -154,7 +189,10 @@ pub fn resolve_expectation(
     for (pointer, v) in &merged.fields {
         let rendered = render_value(v, &lookup).map_err(|e| format!("fields.{pointer}: {e}"))?;
         let pointer = render_str(pointer, &lookup).map_err(|e| {
-            format!("fields.{pointer}: {e} (a case about no field, e.g. a raw body, has no key)")
+            format!(
+                "fields.{pointer}: {e} (a case about no field, e.g. a raw body, has no key: \
+                 give the refinement a `field:`, or put a `raw:` refinement before it)"
+            )
         })?;
         fields.push((pointer, rendered));
     }

@@ -15,9 +15,13 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use expand::expand_case;
-pub use expect::{Expectation, Subject, kind_of, raw_kind, resolve_expectation};
+pub use expect::{Expectation, Subject, kind_of, raw_kind, resolve_expectation, unresolved_at};
 pub use placement::valid_change;
 pub use select::Selection;
+
+/// How a step's skip reason begins when its expectation cannot be resolved (the rest is
+/// [`resolve_expectation`]'s error).
+pub const UNRESOLVED: &str = "cannot resolve the expectation: ";
 
 use crate::case::Case;
 use crate::spec::LoadedDialect;

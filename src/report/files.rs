@@ -4,7 +4,7 @@
 //! standard error, so one report can be piped.
 
 use std::fs::{self, OpenOptions};
-use std::io::{self, Write as _};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::{github, html, json, junit, markdown};
@@ -187,16 +187,16 @@ pub fn write_redacted(
 ) -> Result<(), ReportError> {
     let mut errors = Vec::new();
     if let Some(path) = &outputs.json {
-        errors.extend(json::write(redacted, path).err());
+        errors.extend(stream_file(path, |w| json::write_to(redacted, w)).err());
     }
     if let Some(path) = &outputs.junit {
-        errors.extend(junit::write(redacted, path).err());
+        errors.extend(stream_file(path, |w| junit::write_to(redacted, w)).err());
     }
     if let Some(path) = &outputs.markdown {
         errors.extend(write_file(path, &markdown::render(redacted)).err());
     }
     if let Some(path) = &outputs.html {
-        errors.extend(html::write(redacted, path).err());
+        errors.extend(stream_file(path, |w| html::write_to(redacted, w)).err());
     }
     if let Some(path) = step_summary {
         errors.extend(append_file(path, &markdown::render(redacted)).err());
@@ -223,6 +223,36 @@ pub(crate) fn write_file(path: &Path, contents: &str) -> Result<(), ReportError>
     }
     create_parent(path)?;
     fs::write(path, contents).map_err(io_error("write", path))
+}
+
+/// Writes a report to `path` (`-`: standard output) as `write` produces it, through a buffer:
+/// the report is serialized piece by piece, never held as one text, so a 10,000-case run is not
+/// copied whole a second time.
+pub(crate) fn stream_file(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), ReportError> {
+    let written = if is_stdout(path) {
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        match write(&mut out).and_then(|()| out.flush()) {
+            // The reader went away (`| head`): nothing left to tell it.
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
+    } else {
+        create_parent(path)?;
+        let file = fs::File::create(path).map_err(io_error("write", path))?;
+        let mut out = io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut out).and_then(|()| out.flush())
+    };
+    written.map_err(io_error(
+        "write",
+        if is_stdout(path) {
+            Path::new("standard output")
+        } else {
+            path
+        },
+    ))
 }
 
 fn append_file(path: &Path, contents: &str) -> Result<(), ReportError> {

@@ -1,47 +1,56 @@
 //! The machine-readable report: the whole (redacted) [`RunReport`] plus a format tag and totals,
 //! so a consumer can check the version and read the outcome without counting cases.
 
-use std::path::Path;
+use std::io::{self, Write};
 
-use serde_json::{Map, Value};
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::Value;
 
-use super::{ReportError, dialect_totals, write_file};
-use crate::result::RunReport;
+use super::dialect_totals;
+use crate::result::{RunReport, Totals};
 
 /// Bumped when a field is renamed or removed; adding fields keeps the version.
 pub const FORMAT: &str = "pwconform-results/1";
 
-/// The JSON document, as a value: `format`, `totals`, `totals_by_dialect`, then the report's own
-/// fields (`meta`, `cases`, `unrestored`, `notes`).
-pub fn document(report: &RunReport) -> Result<Value, serde_json::Error> {
-    let mut doc = Map::new();
-    doc.insert("format".to_owned(), Value::from(FORMAT));
-    doc.insert("totals".to_owned(), serde_json::to_value(report.totals())?);
-    let mut by_dialect = Map::new();
-    for (dialect, totals) in dialect_totals(report) {
-        by_dialect.insert(dialect, serde_json::to_value(totals)?);
-    }
-    doc.insert("totals_by_dialect".to_owned(), Value::Object(by_dialect));
-    if let Value::Object(fields) = serde_json::to_value(report)? {
-        doc.extend(fields);
-    }
-    Ok(Value::Object(doc))
+/// The document's fields in their order: `format`, `totals`, `totals_by_dialect`, then the
+/// report's own fields (`meta`, `cases`, `unrestored`, `notes`). Serialized straight from the
+/// report, so writing it holds no second copy of the cases.
+#[derive(Serialize)]
+struct Document<'a> {
+    format: &'static str,
+    totals: Totals,
+    totals_by_dialect: IndexMap<String, Totals>,
+    #[serde(flatten)]
+    report: &'a RunReport,
 }
 
-/// Pretty-printed [`document`], ending with a newline.
+fn of(report: &RunReport) -> Document<'_> {
+    Document {
+        format: FORMAT,
+        totals: report.totals(),
+        totals_by_dialect: dialect_totals(report).into_iter().collect(),
+        report,
+    }
+}
+
+/// The JSON document, as a value (for callers that inspect it; files are written by
+/// [`write_to`]).
+pub fn document(report: &RunReport) -> Result<Value, serde_json::Error> {
+    serde_json::to_value(of(report))
+}
+
+/// Pretty-printed document, ending with a newline.
 pub fn render(report: &RunReport) -> Result<String, serde_json::Error> {
-    let mut text = serde_json::to_string_pretty(&document(report)?)?;
+    let mut text = serde_json::to_string_pretty(&of(report))?;
     text.push('\n');
     Ok(text)
 }
 
-/// Renders `report` (already redacted) to `path`.
-pub fn write(report: &RunReport, path: &Path) -> Result<(), ReportError> {
-    let text = render(report).map_err(|e| ReportError::Render {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    write_file(path, &text)
+/// Writes the pretty-printed document of `report` (already redacted) to `out`, case by case.
+pub fn write_to(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &of(report))?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]
@@ -51,6 +60,9 @@ mod tests {
 
     fn parsed() -> Value {
         let text = render(&testdata::report()).unwrap();
+        let mut streamed = Vec::new();
+        write_to(&testdata::report(), &mut streamed).unwrap();
+        assert_eq!(String::from_utf8(streamed).unwrap(), text);
         serde_json::from_str(&text).unwrap()
     }
 
@@ -102,7 +114,7 @@ mod tests {
     fn write_creates_parent_directories() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nested/dir/results.json");
-        write(&testdata::report(), &path).unwrap();
+        crate::report::files::stream_file(&path, |w| write_to(&testdata::report(), w)).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains(FORMAT));
         assert!(text.ends_with("}\n"));

@@ -13,8 +13,8 @@ pub mod terminal;
 #[cfg(test)]
 pub(crate) mod testdata;
 mod transcript;
+mod xml;
 
-pub(crate) use files::write_file;
 pub use files::{Outputs, ReportError, write_all, write_redacted};
 pub use transcript::render_exchanges;
 

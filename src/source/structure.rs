@@ -1,9 +1,11 @@
 //! Every structural problem of an input file in one pass. serde stops at the first key it cannot
 //! read, so a dialect with three misspelt outcomes took three rounds of `lint`. The JSON Schemas
 //! shipped for editors (`specs/dialect.schema.json`, `specs/case.schema.json`) describe the same
-//! shapes, and a validator reports every place a document breaks them. They are consulted only
-//! after the typed read has failed, so a schema can never refuse a file the loader accepts (a YAML
-//! number read as text, say); `tests/bad_inputs.rs` holds the shipped files to both.
+//! shapes, and a validator reports every place a document breaks them. Every file is checked, so
+//! the loader is never looser than its documented format (a bare `kind: null` is YAML's empty
+//! value, which serde would read as "no condition"); a YAML number or boolean where a text is
+//! expected is let through, as the typed read takes it as text. The shipped files are held to
+//! the schemas by a test below.
 
 use std::sync::LazyLock;
 
@@ -41,20 +43,27 @@ fn compile(text: &str) -> Option<Compiled> {
 
 /// Every place `doc` breaks the shape, as problems at paths of the document, in document order.
 pub fn structural_problems(shape: Shape, doc: &Value) -> Vec<Problem> {
+    found(shape, doc).problems()
+}
+
+fn found(shape: Shape, doc: &Value) -> Found {
     let compiled = match shape {
         Shape::Dialect => &*DIALECT,
         Shape::CaseFile => &*CASE_FILE,
     };
     // A file that is not a mapping at all has been told so by the reader.
     let (Some(c), true) = (compiled, doc.is_object()) else {
-        return Vec::new();
+        return Found::default();
     };
     let mut found = Found::default();
     for e in c.validator.iter_errors(doc) {
         explain(&e, &c.schema, &mut found);
     }
-    found.problems()
+    found
 }
+
+/// Why a bare `null` is not the text "null".
+const NULL_HINT: &str = "a bare `null` (or `~`, or nothing) is YAML's empty value; write \"null\" in quotes for the text";
 
 /// Problems as they are found, with what is needed to drop the redundant ones.
 #[derive(Default)]
@@ -64,6 +73,8 @@ struct Found {
     unknown: Vec<(Vec<String>, String)>,
     /// (object path, key) of each missing key, with its problem's index.
     missing: Vec<(Vec<String>, String, usize)>,
+    /// The problems that are a bare YAML null where a value was meant.
+    bare_nulls: Vec<Problem>,
 }
 
 impl Found {
@@ -94,20 +105,35 @@ impl Found {
     }
 }
 
-/// `first` (the typed read's error) with every other structural problem of `doc`, pointed into
-/// `layers` (the file, and for a merged dialect the files it extends), one per position, in the
-/// order of the files.
+/// `first` (the typed read's error, if it failed) with every structural problem of `doc`,
+/// pointed into `layers` (the file, and for a merged dialect the files it extends), one per
+/// position, in the order of the files.
+///
+/// When the typed read succeeded (`first` is None), only the bare YAML nulls are reported: serde
+/// reads one as "not given", which silently drops a condition (`kind: null`), while every other
+/// problem the schema sees is then reported by the semantic checks, in their own words.
 pub fn with_structure(
-    first: LoadError,
+    first: Option<LoadError>,
     shape: Shape,
     doc: &Value,
     layers: &[&Located],
 ) -> Vec<LoadError> {
-    let mut all = vec![first];
-    for p in structural_problems(shape, doc) {
-        let Some(e) = locate(layers, &p) else {
+    let read = first.is_none();
+    let mut all: Vec<LoadError> = first.into_iter().collect();
+    let found = found(shape, doc);
+    let problems = if read {
+        found.bare_nulls
+    } else {
+        found.problems()
+    };
+    for p in problems {
+        let Some(mut e) = locate(layers, &p) else {
             continue;
         };
+        // A problem of the whole document (a missing top-level key) points at its start.
+        if let (None, Some(top)) = (e.line, layers.first()) {
+            e = top.file.error_at(1, 1, e.message);
+        }
         let seen = all
             .iter()
             .any(|a| a.file == e.file && a.line == e.line && a.column == e.column);
@@ -132,14 +158,31 @@ fn explain(e: &ValidationError, schema: &Value, out: &mut Found) {
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
             match meant_branch(context, e.instance_path().as_str()) {
                 Some(branch) => branch.iter().for_each(|b| explain(b, schema, out)),
-                None => out.push(Problem::at_value(
-                    &path,
-                    format!(
-                        "{shown}: {} does not fit here; expected {}",
-                        type_name(e.instance()),
-                        offered_types(context)
-                    ),
-                )),
+                None => {
+                    let hint = if e.instance().is_null() {
+                        format!(" ({NULL_HINT})")
+                    } else {
+                        String::new()
+                    };
+                    // A bare null may have no text to point at; its key has.
+                    let at = if e.instance().is_null() {
+                        Problem::at_key
+                    } else {
+                        Problem::at_value
+                    };
+                    let p = at(
+                        &path,
+                        format!(
+                            "{shown}: {} does not fit here{hint}; expected {}",
+                            type_name(e.instance()),
+                            offered_types(context)
+                        ),
+                    );
+                    if e.instance().is_null() {
+                        out.bare_nulls.push(p.clone());
+                    }
+                    out.push(p)
+                }
             }
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
@@ -169,6 +212,30 @@ fn explain(e: &ValidationError, schema: &Value, out: &mut Found) {
         }
         // The typed read takes a YAML number or boolean as text; so does this check.
         ValidationErrorKind::Type { kind } if wants_string(kind) && is_scalar(e.instance()) => {}
+        ValidationErrorKind::Type { .. } | ValidationErrorKind::Enum { .. }
+            if e.instance().is_null() =>
+        {
+            let p = Problem::at_key(&path, format!("{shown}: {NULL_HINT}; {e}"));
+            out.bare_nulls.push(p.clone());
+            out.push(p)
+        }
+        ValidationErrorKind::Enum { options } if e.instance().is_string() => {
+            let names: Vec<&str> = options
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            let given = e.instance().as_str().unwrap_or_default();
+            out.push(Problem::at_value(
+                &path,
+                format!(
+                    "{shown}: unknown value `{given}`{}; expected one of: {}",
+                    did_you_mean(given, names.iter().copied()),
+                    names.join(", ")
+                ),
+            ));
+        }
         _ => out.push(Problem::at_value(&path, format!("{shown}: {e}"))),
     }
 }
@@ -341,6 +408,28 @@ mod tests {
         assert!(
             got.iter()
                 .any(|m| m.starts_with("outcomes.changed.statuss: unknown key `statuss`")),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn a_bare_null_is_not_the_kind_null_and_values_get_a_did_you_mean() {
+        let got = messages(
+            Shape::Dialect,
+            json!({"name": "x", "outcomes": {"invalid_field": {"status": 400, "when": [
+                {"field": "old_password", "kind": null, "fields": {}},
+                {"field": "old_password", "kind": "nul", "fields": {}},
+            ]}}}),
+        );
+        assert!(
+            got.iter()
+                .any(|m| m.starts_with("outcomes.invalid_field.when.0.kind:")
+                    && m.contains("write \"null\" in quotes")),
+            "{got:?}"
+        );
+        assert!(
+            got.iter()
+                .any(|m| m.contains("unknown value `nul` (did you mean `null`?)")),
             "{got:?}"
         );
     }

@@ -3,13 +3,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde::Deserializer;
-use serde::de::{DeserializeOwned, Visitor};
 use serde_json::Value;
 
 use super::merge::deep_merge;
+use super::messages::{built_in_over_user, explain_flattened};
 use super::model::Dialect;
-use super::outcome::Outcome;
 use super::schema::{CompiledSchema, compile_schema};
 use super::validate::validate_dialect;
 use crate::assets::Tree;
@@ -70,9 +68,17 @@ pub fn load_dialects(tree: &Tree, names: &[String]) -> Result<Vec<LoadedDialect>
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for name in &names {
-        match load_known_dialect(tree, name, &known) {
+        match load_known_dialect(tree, name, &known).map_err(|e| built_in_over_user(tree, name, e))
+        {
             Ok(d) => out.push(d),
-            Err(e) => errors.extend(e.0),
+            // A dialect others extend would report its problems once per child: say them once.
+            Err(e) => {
+                for problem in e.0 {
+                    if !errors.contains(&problem) {
+                        errors.push(problem);
+                    }
+                }
+            }
         }
     }
     if errors.is_empty() {
@@ -124,6 +130,11 @@ fn load_known_dialect(
     let mut layers = Vec::new();
     let merged = merged_value(tree, name, known, &mut lineage, &mut layers)?;
     let layer_refs: Vec<&Located> = layers.iter().collect();
+    // The merged document against the documented format, every problem at once.
+    let shape_errors = with_structure(None, Shape::Dialect, &merged, &layer_refs);
+    if !shape_errors.is_empty() {
+        return Err(LoadErrors(shape_errors));
+    }
     let problem_at = |p: &Problem| {
         locate(&layer_refs, p).unwrap_or_else(|| LoadError {
             file: tree.describe(),
@@ -156,7 +167,7 @@ fn load_known_dialect(
                 if shown.line.is_none() {
                     shown.message = format!("{} ({e})", shown.message);
                 }
-                let all = with_structure(shown, Shape::Dialect, &merged, &layer_refs);
+                let all = with_structure(Some(shown), Shape::Dialect, &merged, &layer_refs);
                 return Err(LoadErrors(all));
             }
         },
@@ -219,7 +230,7 @@ fn merged_value(
         if let Err(mut e) = here.file.parse_yaml::<Dialect>() {
             e.message = explain_flattened(&e.message);
             return Err(LoadErrors(with_structure(
-                e,
+                Some(e),
                 Shape::Dialect,
                 &value,
                 &[&here],
@@ -340,51 +351,4 @@ fn schema_problem_at(doc: &Value, src: &SourceFile) -> Option<(u64, u64)> {
         .rev()
         .find_map(|n| positions.key(path.get(..n)?))
         .map(|p| (p.line, p.column))
-}
-
-/// `when` refinements flatten an outcome into their own keys, and serde then reports a misspelt
-/// key as a bare "unknown field `kidn`": name what is allowed there, with a did-you-mean.
-fn explain_flattened(message: &str) -> String {
-    let Some(key) = message
-        .strip_prefix("unknown field `")
-        .and_then(|m| m.strip_suffix('`'))
-    else {
-        return message.to_string();
-    };
-    let mut allowed = vec!["field", "kind", "target", "auth", "raw"];
-    allowed.extend(field_names::<Outcome>());
-    format!(
-        "unknown key `{key}` in a `when` refinement{}; expected one of: {}",
-        did_you_mean(key, allowed.iter().copied()),
-        allowed.join(", ")
-    )
-}
-
-/// The keys serde's derive accepts for `T`, read from the list it hands to `deserialize_struct`.
-fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
-    struct Probe<'a>(&'a mut &'static [&'static str]);
-    impl<'de> Deserializer<'de> for Probe<'_> {
-        type Error = serde::de::value::Error;
-        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
-            Err(serde::de::Error::custom("only probing for field names"))
-        }
-        fn deserialize_struct<V: Visitor<'de>>(
-            self,
-            _: &'static str,
-            fields: &'static [&'static str],
-            _: V,
-        ) -> Result<V::Value, Self::Error> {
-            *self.0 = fields;
-            Err(serde::de::Error::custom("only probing for field names"))
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
-            ignored_any
-        }
-    }
-    let mut names: &'static [&'static str] = &[];
-    // The probe always fails; only the names it saw matter.
-    let _ = T::deserialize(Probe(&mut names));
-    names
 }

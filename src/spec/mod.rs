@@ -2,6 +2,7 @@
 
 mod load;
 mod merge;
+mod messages;
 mod model;
 mod outcome;
 mod schema;

@@ -1,26 +1,36 @@
 //! One self-contained HTML page (`--html FILE`): open it from a CI artifact, offline.
 //!
 //! The summary parts (run facts, totals, coverage) are rendered here as escaped HTML, so they
-//! show even with scripts off. The cases travel as JSON in a `<script type="application/json">`
-//! element and `page.js` renders the table one page at a time, so 10,000 cases open quickly (the
-//! measurement is at the top of `page.html`). No CDN, font, image or request: everything is inline.
+//! show even with scripts off. The cases travel as JSON in two `<script type="application/json">`
+//! elements (see `data.rs`): the rows, parsed on open, and each case's details, parsed when the
+//! case is opened; `page.js` renders the table one page at a time. So 10,000 cases open quickly
+//! (`cargo bench --bench outputs`). No CDN, font, image or request: everything is inline.
 
 mod coverage;
 mod data;
 
-use std::path::Path;
+use std::io::{self, Write};
 
-use super::{ReportError, dialect_totals, format_duration, restore_hint, write_file};
+use super::{dialect_totals, format_duration, restore_hint};
 use crate::result::{RunReport, Totals, totals_of};
 
 const TEMPLATE: &str = include_str!("page.html");
 const STYLE: &str = include_str!("page.css");
 const SCRIPT: &str = include_str!("page.js");
 
-/// The page for an (already redacted) report.
-pub fn render(report: &RunReport) -> Result<String, serde_json::Error> {
+/// The page for an (already redacted) report, as one text (for tests and library callers; files
+/// are written by [`write_to`]).
+pub fn render(report: &RunReport) -> io::Result<String> {
+    let mut out = Vec::new();
+    write_to(report, &mut out)?;
+    String::from_utf8(out).map_err(io::Error::other)
+}
+
+/// Writes the page for an (already redacted) report to `out`. The summary parts are small texts;
+/// the case data is serialized straight into the output.
+pub fn write_to(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
     let title = format!("pwconform: {}", headline(report.totals()));
-    let slots = [
+    let texts = [
         ("title", esc(&title)),
         ("style", STYLE.to_owned()),
         ("headline", headline_html(report)),
@@ -29,48 +39,42 @@ pub fn render(report: &RunReport) -> Result<String, serde_json::Error> {
         ("totals", totals(report)),
         ("coverage", coverage::render(report)),
         ("coverage_rules", esc(coverage::RULES)),
-        ("data", data::script_json(report)?),
         ("script", SCRIPT.to_owned()),
     ];
-    Ok(fill(TEMPLATE, &slots))
+    fill(TEMPLATE, out, &mut |name, out| match name {
+        "data" => data::write_rows(report, out).map(|()| true),
+        "details" => data::write_details(report, out).map(|()| true),
+        _ => match texts.iter().find(|(n, _)| *n == name) {
+            Some((_, text)) => out.write_all(text.as_bytes()).map(|()| true),
+            None => Ok(false),
+        },
+    })
 }
 
-/// Renders `report` (already redacted) to `path`.
-pub fn write(report: &RunReport, path: &Path) -> Result<(), ReportError> {
-    let html = render(report).map_err(|e| ReportError::Render {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    write_file(path, &html)
-}
-
-/// Replaces each `{{name}}` of the template in one pass; inserted text is never scanned again, so
-/// a server's answer containing `{{data}}` stays text.
-fn fill(template: &str, slots: &[(&str, String)]) -> String {
-    let mut out =
-        String::with_capacity(template.len() + slots.iter().map(|s| s.1.len()).sum::<usize>());
+/// Writes the template with each `{{name}}` replaced by what `slot` writes for it (`false`: not
+/// a slot, left as it is). One pass: inserted text is never scanned again, so a server's answer
+/// containing `{{data}}` stays text.
+fn fill(
+    template: &str,
+    out: &mut dyn Write,
+    slot: &mut dyn FnMut(&str, &mut dyn Write) -> io::Result<bool>,
+) -> io::Result<()> {
     let mut rest = template;
     while let Some((before, after)) = rest.split_once("{{") {
-        let found = after.split_once("}}").and_then(|(name, next)| {
-            slots
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| (v, next))
-        });
-        out.push_str(before);
-        match found {
-            Some((value, next)) => {
-                out.push_str(value);
-                rest = next;
-            }
+        out.write_all(before.as_bytes())?;
+        let filled = match after.split_once("}}") {
+            Some((name, next)) if slot(name, out)? => Some(next),
+            _ => None,
+        };
+        match filled {
+            Some(next) => rest = next,
             None => {
-                out.push_str("{{");
+                out.write_all(b"{{")?;
                 rest = after;
             }
         }
     }
-    out.push_str(rest);
-    out
+    out.write_all(rest.as_bytes())
 }
 
 /// HTML-escapes text for element content and quoted attribute values.

@@ -1,7 +1,8 @@
 // Renders the case table of the pwconform report from the JSON in #pwc-data.
 // Rules: every text from the report goes through textContent (never innerHTML), only http(s)
 // links become hrefs, and only one page of rows exists in the DOM at a time, so 10,000 cases stay
-// fast. The URL hash holds the filters (#status=fail&dialect=ocariot&tag=auth&q=text&case=d/id)
+// fast. What an opened case shows (checks, exchanges, diff) is in #pwc-details, one JSON line per
+// case, parsed only for the case opened: the page does not parse every exchange to open. The URL hash holds the filters (#status=fail&dialect=ocariot&tag=auth&q=text&case=d/id)
 // so a filtered view can be linked to, and the coverage/totals links are plain hash links.
 (function () {
   'use strict';
@@ -26,6 +27,7 @@
     return RANK[cases[a].verdict] - RANK[cases[b].verdict] || a - b;
   });
   var haystack = null;
+  var details = null;
   var state = {};
   var shown = [];
   var $ = function (id) { return document.getElementById(id); };
@@ -41,6 +43,16 @@
     return parent;
   }
   function key(c) { return c.dialect + '/' + c.id; }
+  // Case i's details: line i of #pwc-details. The line starts are found once, on the first open.
+  function detailsOf(i) {
+    if (!details) {
+      var text = $('pwc-details').textContent;
+      var starts = [0];
+      for (var at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+      details = { text: text, starts: starts };
+    }
+    return JSON.parse(details.text.slice(details.starts[i], details.starts[i + 1] - 1));
+  }
 
   // ---- filters and the URL hash ----
   function readHash() {
@@ -206,7 +218,8 @@
     return tr;
   }
   function toggle(tr) {
-    var c = cases[+tr.dataset.index];
+    var i = +tr.dataset.index;
+    var c = cases[i];
     var next = tr.nextSibling;
     if (next && next.classList.contains('detail')) {
       next.remove();
@@ -216,29 +229,33 @@
     }
     var td = el('td');
     td.colSpan = 6;
-    tr.parentNode.insertBefore(add(el('tr', 'detail'), add(td, detail(c))), next);
+    tr.parentNode.insertBefore(add(el('tr', 'detail'), add(td, detail(c, detailsOf(i)))), next);
     tr.classList.add('open');
     state.open = key(c);
     writeHash();
   }
 
   // ---- one case: why, diff, checks, exchanges ----
-  function detail(c) {
+  function detail(c, d) {
     var box = el('div', 'detail-box');
     var why = add(el('section', 'why ' + c.verdict),
       el('h3', null, WHY[c.verdict]));
     if (c.reasons.length) add(why, add.apply(null, [el('ul')].concat(c.reasons.map(function (r) { return el('li', null, r); }))));
     add(why, add(el('p'), el('span', 'k', 'expected outcome '), el('code', null, c.expected_outcome)));
-    if (c.doc) add(why, contract(c.doc));
+    if (d.doc) add(why, contract(d.doc));
     add(box, why);
-    if (c.diff) add(box, el('h4', null, 'Expected (−) vs actual (+)'), diffBlock(c.diff));
-    if (c.checks.length) add(box, el('h4', null, 'Checks'), checks(c.checks));
-    if (c.exchanges.length) {
-      add(box, el('h4', null, 'Requests and responses (' + c.exchanges.length + ')'));
-      c.exchanges.forEach(function (x) { add(box, exchange(x, c.exchanges.length === 1)); });
+    if (d.diff) add(box, el('h4', null, 'Expected (−) vs actual (+)'), diffBlock(d.diff));
+    if (d.checks.length) add(box, el('h4', null, 'Checks'), checks(d.checks));
+    if (d.exchanges.length) {
+      add(box, el('h4', null, 'Requests and responses (' + d.exchanges.length + ')'));
+      d.exchanges.forEach(function (x) { add(box, exchange(x, d.exchanges.length === 1)); });
     }
+    var changed = d.changed_accounts.map(function (a) {
+      return a.account + (a.restored_by ? ', restored' : ', NOT restored');
+    });
     var facts = 'id ' + c.id + ' · tags ' + (c.tags.join(', ') || '—') + ' · field ' + c.field +
-      ' · ' + c.duration_ms + ' ms' + (c.changed_account ? ' · changed account ' + c.changed_account + (c.change_expected ? '' : ' (not expected)') : '');
+      ' · ' + d.duration_ms + ' ms' + (changed.length ? ' · changed ' + changed.join('; ') +
+      (d.change_expected ? '' : ' (not expected)') : '');
     var link = el('a', null, 'link to this case');
     link.href = '#case=' + encodeURIComponent(key(c));
     add(box, add(el('p', 'facts', facts + ' · '), link));

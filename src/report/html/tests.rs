@@ -63,8 +63,16 @@ fn report_text_is_escaped_everywhere() {
         "data closed the script element"
     );
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;"));
-    // Exactly the two script elements of the template, whatever the data holds.
-    assert_eq!(html.matches("</script>").count(), 2);
+    // Exactly the three script elements of the template, whatever the data holds.
+    assert_eq!(html.matches("</script>").count(), 3);
+}
+
+/// The text of the `<script>` element with this id.
+fn script<'a>(html: &'a str, id: &str) -> &'a str {
+    let open = format!("id=\"{id}\">");
+    let start = html.find(&open).unwrap() + open.len();
+    let end = start + html[start..].find("</script>").unwrap();
+    &html[start..end]
 }
 
 #[test]
@@ -73,26 +81,35 @@ fn data_holds_every_case_with_its_details() {
     report.cases[1].checks[1].schema_fragment =
         Some(serde_json::json!({"error.schema.json#": {"type": "object"}}));
     let html = render(&report).unwrap();
-    let start = html.find("id=\"pwc-data\">").unwrap() + "id=\"pwc-data\">".len();
-    let end = start + html[start..].find("</script>").unwrap();
-    let data: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+    let data: serde_json::Value = serde_json::from_str(script(&html, "pwc-data")).unwrap();
     let cases = data["cases"].as_array().unwrap();
     assert_eq!(cases.len(), 4);
-    let failed = &cases[1];
-    assert_eq!(failed["verdict"], "fail");
+    assert_eq!(cases[1]["verdict"], "fail");
+    let details: Vec<serde_json::Value> = script(&html, "pwc-details")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(details.len(), 4);
+    let failed = &details[1];
     assert_eq!(failed["doc"], "https://example.org/docs#change-password");
     assert_eq!(
         failed["checks"][1]["schema_fragment"]["error.schema.json#"]["type"],
         "object"
     );
     assert!(failed["diff"].as_str().unwrap().contains("+ status: 204"));
-    assert_eq!(cases[0]["exchanges"][1]["request"]["method"], "PATCH");
+    assert_eq!(details[0]["exchanges"][1]["request"]["method"], "PATCH");
 }
 
 #[test]
 fn slots_are_filled_once() {
-    let slots = [("a", "{{b}}".to_owned()), ("b", "B".to_owned())];
-    assert_eq!(fill("x{{a}}y{{b}}z{{c}}", &slots), "x{{b}}yBz{{c}}");
+    let mut out = Vec::new();
+    let mut slot = |name: &str, out: &mut dyn Write| match name {
+        "a" => out.write_all(b"{{b}}").map(|()| true),
+        "b" => out.write_all(b"B").map(|()| true),
+        _ => Ok(false),
+    };
+    fill("x{{a}}y{{b}}z{{c}}", &mut out, &mut slot).unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), "x{{b}}yBz{{c}}");
 }
 
 #[test]
