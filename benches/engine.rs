@@ -1,8 +1,10 @@
 //! `cargo bench --bench engine`: the engine against its floor. Starts `pwconform serve ocariot` in
-//! its own process, then for N = 1,000 and 10,000 runs N one-request cases (`vary` over N numbers
-//! as the old password, each answered 400) through the library's `run`, and sends the same N
-//! requests with a bare reqwest loop on one connection (the floor). Prints time per case, the
-//! ratio to the floor and the process's peak RSS. Needs nothing but cargo.
+//! its own process and warms it up, then for N = 1,000 and 10,000 runs N one-request cases
+//! (`vary` over N numbers as the old password, each answered 400) through the library's `run`
+//! (restore journal included), and sends the same N requests with a bare reqwest loop on one
+//! connection (the floor). Prints time per case, the ratio to the floor, the journal's `fsync`s
+//! and the process's peak RSS; then the same cases and the whole built-in suite against the
+//! embedded servers (`--embedded`: in this process, no journal). Needs nothing but cargo.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -11,7 +13,7 @@
 )]
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -104,38 +106,65 @@ async fn floor(accounts: &Path, n: usize) -> Duration {
     started.elapsed()
 }
 
+/// The case files of a bench of `n` cases, in a folder of `dir`.
+fn cases_of(dir: &Path, n: usize) -> PathBuf {
+    let cases = dir.join(format!("cases-{n}"));
+    if !cases.exists() {
+        write_cases(&cases, n);
+    }
+    cases
+}
+
+/// A run of `n` bench cases (or, with `n` = 0, of the whole built-in suite); its wall time and
+/// the journal's `fsync`s.
+async fn timed_run(config: RunConfig, n: usize) -> (Duration, u64) {
+    let started = Instant::now();
+    let outcome = run(&config, &Silent).await.unwrap();
+    let took = started.elapsed();
+    let totals = outcome.report.totals();
+    if n > 0 {
+        assert_eq!(totals.passed, n, "every case passes: {totals:?}");
+    } else {
+        assert!(totals.passed > 0, "{totals:?}");
+    }
+    (took, outcome.journal_syncs)
+}
+
+fn bench_config(cases: PathBuf) -> RunConfig {
+    RunConfig {
+        cases: vec![cases],
+        selection: pwconform::plan::Selection {
+            filters: vec!["bench".to_owned()],
+            ..Default::default()
+        },
+        options: RunOptions::default(),
+        ..RunConfig::default()
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let accounts = dir.path().join("accounts.yaml");
     let _server = serve(&accounts);
+    // A fresh server process answers its first requests slower, whoever sends them.
+    let _ = floor(&accounts, 1_000).await;
+    println!("Against `pwconform serve ocariot` (its own process), with the restore journal:\n");
     println!(
-        "| N | pwconform (library run) | per case | bare reqwest loop | per request | ratio | peak RSS |"
+        "| N | pwconform (library run) | per case | bare reqwest loop | per request | ratio | fsyncs | peak RSS |"
     );
-    println!("|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     for n in [1_000, 10_000] {
-        let cases = dir.path().join(format!("cases-{n}"));
-        write_cases(&cases, n);
         let config = RunConfig {
-            cases: vec![cases],
             accounts: Some(accounts.clone()),
-            selection: pwconform::plan::Selection {
-                filters: vec!["bench".to_owned()],
-                ..Default::default()
-            },
             journal: dir.path().join(format!("journal-{n}.jsonl")),
-            options: RunOptions::default(),
-            ..RunConfig::default()
+            ..bench_config(cases_of(dir.path(), n))
         };
-        let started = Instant::now();
-        let outcome = run(&config, &Silent).await.unwrap();
-        let ours = started.elapsed();
-        let totals = outcome.report.totals();
-        assert_eq!(totals.passed, n, "every case passes: {totals:?}");
+        let (ours, syncs) = timed_run(config, n).await;
         let bare = floor(&accounts, n).await;
         let per = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
         println!(
-            "| {n} | {:.2} s | {:.0} µs | {:.2} s | {:.0} µs | {:.2}x | {:.0} MB |",
+            "| {n} | {:.2} s | {:.0} µs | {:.2} s | {:.0} µs | {:.2}x | {syncs} | {:.0} MB |",
             ours.as_secs_f64(),
             per(ours),
             bare.as_secs_f64(),
@@ -144,4 +173,29 @@ async fn main() {
             peak_rss_mb()
         );
     }
+    println!("\nEmbedded (`--embedded`: the reference servers in this process, no journal):\n");
+    println!("| cases | time | per case |");
+    println!("|---|---|---|");
+    for n in [1_000, 10_000] {
+        let config = RunConfig {
+            embedded: true,
+            dialects: vec!["ocariot".to_owned()],
+            ..bench_config(cases_of(dir.path(), n))
+        };
+        let (took, _) = timed_run(config, n).await;
+        println!(
+            "| {n} bench cases (ocariot) | {:.2} s | {:.0} µs |",
+            took.as_secs_f64(),
+            took.as_secs_f64() * 1e6 / n as f64
+        );
+    }
+    let suite = RunConfig {
+        embedded: true,
+        ..RunConfig::default()
+    };
+    let (took, _) = timed_run(suite, 0).await;
+    println!(
+        "| the whole built-in suite, every dialect | {:.2} s | |",
+        took.as_secs_f64()
+    );
 }

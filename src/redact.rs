@@ -45,29 +45,55 @@ pub struct Redactor {
     sensitive_headers: Vec<String>,
 }
 
-/// One compiled set of needles. `None` when the automaton could not be built (it cannot for
-/// plain strings, but then every text is masked whole rather than shown unredacted).
-struct Patterns(Option<AhoCorasick>);
+/// One compiled set of needles. A few needles (one case's generated password in its encoded
+/// forms) are searched one by one: building an automaton for them cost more than every search it
+/// would serve (a tenth of a 10,000-case run). `None` when the automaton could not be built (it
+/// cannot for plain strings, but then every text is masked whole rather than shown unredacted).
+enum Patterns {
+    Few(Vec<String>),
+    Automaton(Option<AhoCorasick>),
+}
+
+/// Up to this many needles are searched one by one.
+const FEW_NEEDLES: usize = 16;
 
 impl Patterns {
     fn compile(needles: &IndexSet<String>) -> Self {
-        Self(
+        if needles.len() <= FEW_NEEDLES {
+            return Self::Few(needles.iter().cloned().collect());
+        }
+        Self::Automaton(
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
-                // A case's layer is built for a handful of texts: a DFA costs more to build than
-                // it saves. The search still starts with the SIMD prefilter.
+                // Built once per growth of the run's book and shared by every case: a
+                // contiguous NFA builds fast and the search still starts with the SIMD prefilter.
                 .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .build(needles)
                 .ok(),
         )
     }
 
-    /// Byte ranges of the leftmost-longest, non-overlapping matches; a match is a whole needle,
-    /// so its ends are on char boundaries. `Err` when the text must be masked whole.
+    /// Byte ranges of the matches; a match is a whole needle, so its ends are on char
+    /// boundaries. `Err` when the text must be masked whole. The automaton gives leftmost-longest,
+    /// non-overlapping matches; the few needles give every needle's own, which may overlap: the
+    /// caller masks overlapping ranges as one (so overlapping secrets are masked whole).
     fn spans(&self, text: &str, out: &mut Vec<(usize, usize)>) -> Result<(), ()> {
-        let ac = self.0.as_ref().ok_or(())?;
-        out.extend(ac.find_iter(text).map(|m| (m.start(), m.end())));
-        Ok(())
+        match self {
+            Self::Few(needles) => {
+                for needle in needles {
+                    out.extend(
+                        text.match_indices(needle.as_str())
+                            .map(|(start, m)| (start, start + m.len())),
+                    );
+                }
+                Ok(())
+            }
+            Self::Automaton(ac) => {
+                let ac = ac.as_ref().ok_or(())?;
+                out.extend(ac.find_iter(text).map(|m| (m.start(), m.end())));
+                Ok(())
+            }
+        }
     }
 }
 

@@ -39,7 +39,7 @@ fn json_to_stdout_is_the_whole_stdout_and_the_summary_stays_on_stderr() {
     let (out, err) = stdout_of(&[&RUN[..], &["--json", "-"]].concat(), 0);
     let parsed: serde_json::Value =
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
-    assert_eq!(parsed["format"], "pwconform-results/1");
+    assert_eq!(parsed["format"], "pwconform-results/2");
     assert!(err.contains("0 failed"), "{err}");
 }
 

@@ -87,6 +87,16 @@ fn when_text(r: &Refinement) -> String {
     if let Some(t) = &r.target {
         parts.push(format!("target={t}"));
     }
+    if let Some(a) = &r.auth {
+        parts.push(format!("auth={}", list(a)));
+    }
+    if let Some(raw) = &r.raw {
+        parts.push(format!("raw={}", list(raw)));
+    }
+    if parts.is_empty() {
+        // No condition: it matches every case of the outcome.
+        parts.push("always".to_string());
+    }
     format!("when {}", parts.join(" "))
 }
 

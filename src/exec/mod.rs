@@ -1,6 +1,7 @@
 //! Execution: sends a plan's steps, concurrently across accounts and in order on each account,
 //! and returns plain results. Knows nothing of reports.
 
+mod ahead;
 mod client;
 pub mod journal;
 mod ladder;
@@ -167,6 +168,7 @@ pub async fn run_plan(
         accounts: &target.accounts,
         states: &states,
         admins: &admins,
+        ahead: &ahead::Ahead::default(),
     };
     let states = &states;
     let env = &env;

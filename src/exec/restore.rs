@@ -10,7 +10,7 @@ use super::journal::restore_command;
 use super::ladder::{HelperJournal, Helpers, climb, manual_step};
 use super::session::{AccountState, LoginResult, login_counted, reset_password};
 use super::step::StepEnv;
-use super::touched::close_journal;
+use super::touched::close_all;
 use crate::result::{Exchange, RestoredBy, Unrestored};
 use crate::spec::LoadedDialect;
 
@@ -122,7 +122,7 @@ pub(super) async fn verify_accounts(
         drop(others);
         match verdict {
             Ok(by) => {
-                close_journal(env, &mut state, by);
+                close_all(env, &mut state, by);
                 if let Some(by) = by {
                     settle_pending(run, &label, by);
                 }

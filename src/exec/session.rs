@@ -7,6 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use indexmap::IndexSet;
 use serde_json::{Value, json};
 
+use super::ahead::Reserved;
 use super::client::Http;
 use crate::result::{Exchange, RequestRecord};
 use crate::spec::{LoadedDialect, TokenFormat, UserIdFrom};
@@ -34,6 +35,9 @@ pub struct AccountState {
     pub sent: IndexSet<String>,
     /// Journal entries to close once the password is confirmed.
     pub journal_ids: Vec<u64>,
+    /// What is on disk ahead of its cases (`ahead.rs`), in synced entries that stay open until
+    /// the end-of-run check: the entries, every candidate they name, and the actor they name.
+    pub reserved: Reserved,
     /// The server answered 2xx to a change of this account's password during the run.
     pub change_accepted: bool,
     /// A login of this account succeeded during the run (so its original password can be checked).
@@ -57,6 +61,7 @@ impl AccountState {
             probe_used: false,
             sent: IndexSet::new(),
             journal_ids: Vec::new(),
+            reserved: Reserved::default(),
             change_accepted: false,
             logged_in: false,
             failed_logins: 0,

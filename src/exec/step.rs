@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 
+use super::ahead::Ahead;
 use super::client::Http;
 use super::journal::{Credential, Journal};
 use super::prove::{check_session_survived, prove_change};
@@ -51,6 +52,8 @@ pub struct StepEnv<'a> {
     pub states: &'a [tokio::sync::Mutex<AccountState>],
     /// The administrators' credentials, journaled with each change for `pwconform restore`.
     pub admins: &'a [Credential],
+    /// New passwords already journaled for the next cases.
+    pub ahead: &'a Ahead,
 }
 
 /// A passing result for `step` with nothing done yet; the run fills it in.
@@ -138,7 +141,14 @@ async fn execute(
         }
         env.secrets.add(state.token.as_deref());
     }
-    let new_password = fresh_password();
+    let new_password = match env.ahead.new_password(env, step, held) {
+        Ok(p) => p,
+        Err(e) => {
+            result.verdict = Verdict::Error;
+            result.reasons.push(format!("not sent: {e}"));
+            return Vec::new();
+        }
+    };
     env.secrets.add_own(&new_password);
     let (actor_password, token) = match held.get(actor) {
         Some(a) => (a.password.clone(), a.token.clone().unwrap_or_default()),
@@ -339,13 +349,4 @@ fn sent_new_password(step: &Step, vars: &dyn Fn(&str) -> Option<Value>) -> Optio
     let key = step.new_password_key.as_deref()?;
     let v = body.get(key)?;
     crate::template::render_value(v, vars).ok()
-}
-
-/// A new password no policy should refuse: upper, lower, digit, symbol, 20 characters.
-fn fresh_password() -> String {
-    format!(
-        "Pwc-{:08x}-{:04x}a1!",
-        rand::random::<u32>(),
-        rand::random::<u16>()
-    )
 }

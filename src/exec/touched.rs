@@ -6,7 +6,8 @@
 
 use serde_json::Value;
 
-use super::journal::{Credential, Entry, restore_command};
+use super::ahead::{actor_of, reserve};
+use super::journal::{Credential, Durability, Entry, restore_command};
 use super::ladder::{HelperJournal, Helpers, climb, manual_step};
 use super::restore::candidates;
 use super::session::{AccountState, LoginResult, login_counted, reset_password};
@@ -44,7 +45,9 @@ pub fn credential_of(state: &AccountState) -> Option<Credential> {
     })
 }
 
-/// Writes what `index` may have after this request to the journal, before it is sent.
+/// Writes what `index` may have after this request to the journal, before it is sent: an unsynced
+/// entry when a synced one still open already names every candidate (`ahead.rs`), else a synced
+/// one that stays open until the end-of-run check.
 pub fn journal_before_send(
     env: &StepEnv<'_>,
     step: &Step,
@@ -52,11 +55,7 @@ pub fn journal_before_send(
     index: usize,
     sent: Option<&Value>,
 ) -> Result<(), String> {
-    let actor = step
-        .actor
-        .filter(|a| *a != index)
-        .and_then(|a| held.get(a))
-        .and_then(|a| credential_of(a));
+    let actor = actor_of(step, held, index);
     let Some(state) = held.get(index) else {
         return Ok(());
     };
@@ -74,29 +73,45 @@ pub fn journal_before_send(
     let Some(journal) = env.journal else {
         return Ok(());
     };
-    let id = journal.open(Entry {
-        id: 0,
-        dialect: step.dialect.clone(),
-        base_url: env.http.base_url.clone(),
-        role: state.account.role.clone(),
-        username: state.account.username.clone().unwrap_or_default(),
-        user_id: state.user_id.clone(),
-        original,
-        candidates: tries,
-        case: step.id.clone(),
-        actor,
-        admins: env.admins.to_vec(),
-    })?;
-    state.journal_ids.push(id);
+    if !state.reserved.covers(&tries, &original, actor.as_ref()) {
+        return reserve(journal, env, step, held, &[index], &tries, &step.id);
+    }
+    let ids = journal.open_many(
+        vec![Entry {
+            id: 0,
+            dialect: step.dialect.clone(),
+            base_url: env.http.base_url.clone(),
+            role: state.account.role.clone(),
+            username: state.account.username.clone().unwrap_or_default(),
+            user_id: state.user_id.clone(),
+            original,
+            candidates: tries,
+            case: step.id.clone(),
+            actor,
+            // The synced entries name them; `restore` gathers an account's administrators from
+            // all its entries.
+            admins: Vec::new(),
+        }],
+        Durability::Unsynced,
+    )?;
+    state.journal_ids.extend(ids);
     Ok(())
 }
 
-/// The account's password is known to be the original again.
+/// The account's password is known to be the original again: its entries for single cases are
+/// closed; those written ahead stay open while the run may still send their passwords.
 pub fn close_journal(env: &StepEnv<'_>, state: &mut AccountState, by: Option<RestoredBy>) {
     if let Some(j) = env.journal {
-        for id in state.journal_ids.drain(..) {
-            let _ = j.close(id, by);
-        }
+        let _ = j.close_many(&std::mem::take(&mut state.journal_ids), by);
+    }
+}
+
+/// The end-of-run check confirmed the account: every entry of it is closed.
+pub fn close_all(env: &StepEnv<'_>, state: &mut AccountState, by: Option<RestoredBy>) {
+    close_journal(env, state, by);
+    if let Some(j) = env.journal {
+        let reserved = std::mem::take(&mut state.reserved);
+        let _ = j.close_many(&reserved.ids, by);
     }
 }
 

@@ -231,3 +231,34 @@ fn book_grows_and_scopes_case_secrets() {
     assert_eq!(scoped.redact_str("case-own-pw run-secret-1"), "*** ***");
     assert_eq!(book.redactor().redact_str("case-own-pw"), "case-own-pw");
 }
+
+/// A layer of a few needles (one case's password) is searched needle by needle, a larger one
+/// with an automaton: both mask the same text, in every encoded form.
+#[test]
+fn few_needles_and_the_automaton_agree() {
+    let secret = "hu\"n t&r2!x";
+    let few = with_secret(secret);
+    let mut many = few.clone();
+    for filler in ["filler-one", "filler-two", "filler-three", "filler-four"] {
+        many.add_secret(filler);
+    }
+    assert!(matches!(*few.patterns(), Patterns::Few(_)));
+    assert!(matches!(*many.patterns(), Patterns::Automaton(_)));
+    let b64 = STANDARD.encode(secret);
+    let inputs = [
+        format!("pw={secret};"),
+        r#"{"p":"hu\"n t&r2!x"}"#.to_string(),
+        "?p=hu%22n+t%26r2%21x /u/hu%22n%20t%26r2%21x".to_string(),
+        format!("Basic {b64} and [{}]", b64.trim_end_matches('=')),
+        format!("{secret}{secret}ä{secret}ü"),
+    ];
+    for input in inputs {
+        let masked = few.redact_str(&input);
+        assert_eq!(masked, many.redact_str(&input), "{input}");
+        assert!(
+            !masked.contains("r2!x") && !masked.contains("r2%21x"),
+            "{masked}"
+        );
+        assert!(!masked.contains(b64.trim_end_matches('=')), "{masked}");
+    }
+}

@@ -10,8 +10,10 @@ use serde_json::Value;
 use super::dialect_totals;
 use crate::result::{RunReport, Totals};
 
-/// Bumped when a field is renamed or removed; adding fields keeps the version.
-pub const FORMAT: &str = "pwconform-results/1";
+/// Bumped when a field is renamed or removed; adding fields keeps the version. 2: a case's
+/// `changed_account` (one) became `changed_accounts` (every account the request changed, each
+/// with the ladder step that restored it).
+pub const FORMAT: &str = "pwconform-results/2";
 
 /// The document's fields in their order: `format`, `totals`, `totals_by_dialect`, then the
 /// report's own fields (`meta`, `cases`, `unrestored`, `notes`). Serialized straight from the

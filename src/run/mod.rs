@@ -125,6 +125,8 @@ pub struct RunOutcome {
     pub report_error: Option<ReportError>,
     /// `RunConfig::fail_on_skip`: a skipped case counts as a failure.
     pub skips_fail: bool,
+    /// `fsync`s of the restore journal (0 without one): measured by the bench.
+    pub journal_syncs: u64,
 }
 
 /// The outcome in one word, from worst to best (the CLI's exit codes 4, 3, 1, 0).
@@ -330,6 +332,7 @@ pub async fn run(config: &RunConfig, reporter: &dyn Reporter) -> Result<RunOutco
         interrupted,
         report_error,
         skips_fail: config.fail_on_skip,
+        journal_syncs: journal.as_ref().map_or(0, |j| j.synced().syncs),
     })
 }
 
