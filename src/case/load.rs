@@ -5,14 +5,14 @@ use std::sync::Arc;
 
 use serde_saphyr::Spanned;
 
+use super::explain::{every_structural_problem, explain_expect};
 use super::model::{CaseDef, CaseFile, Expect};
 use super::{AUTHS, BODY_VARIABLES, ROLE_SELECTORS, USERS};
 use crate::assets::Tree;
 use crate::source::{
-    LoadError, LoadErrors, Located, PosMap, Shape, SourceFile, check_value_as, did_you_mean,
-    dotted, locate, with_structure,
+    LoadError, LoadErrors, PosMap, SourceFile, did_you_mean,
 };
-use crate::spec::{FIELDS, LoadedDialect, OUTCOMES, Outcome};
+use crate::spec::{FIELDS, LoadedDialect, OUTCOMES};
 use crate::template::variables_in;
 
 /// A case as loaded, with where it came from.
@@ -79,67 +79,6 @@ pub fn load_cases(tree: &Tree) -> Result<Vec<Case>, LoadErrors> {
     } else {
         Err(LoadErrors(errors))
     }
-}
-
-/// The typed read's error `first`, if any, with every structural problem of the file.
-fn every_structural_problem(file: &SourceFile, first: Option<LoadError>) -> Vec<LoadError> {
-    match serde_saphyr::from_str::<serde_json::Value>(&file.text) {
-        Ok(doc) => {
-            let here = Located::new(file.clone());
-            with_structure(first, Shape::CaseFile, &doc, &[&here])
-        }
-        // Not YAML at all: the parser's error is the only one there is.
-        Err(_) => first.into_iter().collect(),
-    }
-}
-
-/// An explicit `expect` that does not fit is reported by serde as "no variant of `Expect`
-/// matched", which hides the real problem (`bdy: json`). Read the value again as a response
-/// mapping to find it.
-fn explain_expect(file: &SourceFile, e: LoadError) -> LoadError {
-    let Ok(doc) = serde_saphyr::from_str::<serde_json::Value>(&file.text) else {
-        return e;
-    };
-    let here = Located::new(file.clone());
-    let Some(cases) = doc.get("cases").and_then(serde_json::Value::as_array) else {
-        return e;
-    };
-    for (i, case) in cases.iter().enumerate() {
-        let index = i.to_string();
-        let by_dialect = case
-            .get("expect_by_dialect")
-            .and_then(serde_json::Value::as_object)
-            .into_iter()
-            .flatten()
-            .map(|(k, v)| (vec!["cases", &index, "expect_by_dialect", k.as_str()], v));
-        let top = case
-            .get("expect")
-            .map(|v| (vec!["cases", &index, "expect"], v));
-        for (base, value) in top.into_iter().chain(by_dialect) {
-            let reported_here = here
-                .positions
-                .value(&base)
-                .is_some_and(|p| Some(p.line) == e.line && Some(p.column) == e.column);
-            if !reported_here || !value.is_object() {
-                continue;
-            }
-            if let Err(mut problem) = check_value_as::<Outcome>(value, &file.name) {
-                let inner = format!("`{}`: ", dotted(&problem.path));
-                problem.path = base
-                    .iter()
-                    .map(|s| s.to_string())
-                    .chain(problem.path)
-                    .collect();
-                // Messages name the path inside `expect`; name the path in the file instead.
-                problem.message = match problem.message.strip_prefix(&inner) {
-                    Some(rest) => format!("`{}`: {rest}", dotted(&problem.path)),
-                    None => format!("`{}`: {}", dotted(&base), problem.message),
-                };
-                return locate(&[&here], &problem).unwrap_or(e);
-            }
-        }
-    }
-    e
 }
 
 fn check_unique_ids(cases: &[Case]) -> Vec<LoadError> {

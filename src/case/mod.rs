@@ -1,5 +1,6 @@
 //! Case files: what to send and which abstract outcome to expect, in no API's terms.
 
+mod explain;
 mod load;
 mod model;
 
