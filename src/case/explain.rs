@@ -7,7 +7,10 @@ use crate::source::{
 use crate::spec::Outcome;
 
 /// The typed read's error `first`, if any, with every structural problem of the file.
-pub(super) fn every_structural_problem(file: &SourceFile, first: Option<LoadError>) -> Vec<LoadError> {
+pub(super) fn every_structural_problem(
+    file: &SourceFile,
+    first: Option<LoadError>,
+) -> Vec<LoadError> {
     match serde_saphyr::from_str::<serde_json::Value>(&file.text) {
         Ok(doc) => {
             let here = Located::new(file.clone());

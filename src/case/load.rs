@@ -9,9 +9,7 @@ use super::explain::{every_structural_problem, explain_expect};
 use super::model::{CaseDef, CaseFile, Expect};
 use super::{AUTHS, BODY_VARIABLES, ROLE_SELECTORS, USERS};
 use crate::assets::Tree;
-use crate::source::{
-    LoadError, LoadErrors, PosMap, SourceFile, did_you_mean,
-};
+use crate::source::{LoadError, LoadErrors, PosMap, SourceFile, did_you_mean};
 use crate::spec::{FIELDS, LoadedDialect, OUTCOMES};
 use crate::template::variables_in;
 

@@ -9,6 +9,7 @@
 
 pub mod expect;
 mod families;
+mod ids;
 
 use serde_saphyr::Spanned;
 

@@ -10,6 +10,7 @@ pub mod order;
 mod placement;
 mod select;
 mod spread;
+mod step_facts;
 
 use serde::Serialize;
 use serde_json::Value;

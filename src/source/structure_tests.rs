@@ -21,8 +21,7 @@ fn every_problem_of_a_case_file_at_once() {
     );
     assert!(
         got.iter()
-            .any(|m| m.contains("unknown key `expectt`")
-                && m.contains("(did you mean `expect`?)"))
+            .any(|m| m.contains("unknown key `expectt`") && m.contains("(did you mean `expect`?)"))
     );
     assert!(got.iter().any(|m| m.starts_with("cases.1.expect:")));
     assert!(
