@@ -86,6 +86,9 @@ pub struct Target {
     pub allow_writes: bool,
     /// Where the accounts came from, for "no account for role" messages.
     pub accounts_source: String,
+    /// Generated cases take turns over every plain account of their role (false: each on the
+    /// role's first, as when counting the accounts the cases need).
+    pub spread: bool,
 }
 
 impl Target {
@@ -139,6 +142,7 @@ impl Target {
             accounts,
             allow_writes: false,
             accounts_source: "the stand-in accounts".into(),
+            spread: true,
         }
     }
 
@@ -167,6 +171,7 @@ impl Target {
             accounts,
             allow_writes: true,
             accounts_source: "the embedded server's seed".into(),
+            spread: true,
         }
     }
 }
@@ -324,6 +329,7 @@ impl AccountsFile {
             accounts,
             allow_writes: self.allow_writes,
             accounts_source: source.display().to_string(),
+            spread: true,
         }
     }
 }

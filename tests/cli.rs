@@ -97,7 +97,7 @@ fn a_fault_fails_its_cases_with_exit_1() {
         .stderr(predicate::str::contains(
             "passwords changed by cases that expected a refusal: ocariot/empty-new-password \
              (admin#1 (admin1), restored by itself), ocariot/gen-new-password[empty:empty] \
-             (admin#1 (admin1), restored by itself); each was restored and checked by logging in",
+             (educator#1 (educator1), restored by itself); each was restored and checked by logging in",
         ));
 }
 

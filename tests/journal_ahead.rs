@@ -46,6 +46,7 @@ fn target(base: &str) -> Target {
         }],
         allow_writes: false,
         accounts_source: "the test".into(),
+        spread: false,
     }
 }
 

@@ -91,40 +91,56 @@ async fn killed_runs_are_finished_by_restore() {
     // Accepting every password whatever its type: many cases change passwords.
     let _server = serve("accept-non-string-passwords", &accounts);
     for (signal, after_ms) in [("-INT", 150), ("-KILL", 200), ("-KILL", 450)] {
-        let journal = dir.path().join("journal.jsonl");
-        let mut run = bin()
-            .args(["run", "--jobs", "2", "--accounts"])
-            .arg(&accounts)
-            .arg("--journal")
-            .arg(&journal)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        tokio::time::sleep(Duration::from_millis(after_ms)).await;
-        let _ = Command::new("kill")
-            .arg(signal)
-            .arg(run.id().to_string())
-            .status();
-        let _ = run.wait();
-        let restored = bin()
-            .arg("restore")
-            .arg("--journal")
-            .arg(&journal)
-            .output()
-            .unwrap();
-        assert!(
-            restored.status.success(),
-            "{}",
-            String::from_utf8_lossy(&restored.stderr)
-        );
-        assert!(!journal.exists(), "restore leaves no journal behind");
+        kill_then_restore(
+            &accounts,
+            &dir.path().join("journal.jsonl"),
+            signal,
+            after_ms,
+        )
+        .await;
         assert_eq!(
             not_original(&accounts).await,
             Vec::<String>::new(),
             "after {signal}"
         );
     }
+}
+
+/// A run against the accounts, killed with `signal` after `after_ms`, then `pwconform restore`
+/// on its journal, which must succeed and leave no journal behind.
+async fn kill_then_restore(
+    accounts: &std::path::Path,
+    journal: &std::path::Path,
+    signal: &str,
+    after_ms: u64,
+) {
+    let mut run = bin()
+        .args(["run", "--jobs", "2", "--accounts"])
+        .arg(accounts)
+        .arg("--journal")
+        .arg(journal)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(after_ms)).await;
+    let _ = Command::new("kill")
+        .arg(signal)
+        .arg(run.id().to_string())
+        .status();
+    let _ = run.wait();
+    let restored = bin()
+        .arg("restore")
+        .arg("--journal")
+        .arg(journal)
+        .output()
+        .unwrap();
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    assert!(!journal.exists(), "restore leaves no journal behind");
 }
 
 /// Every account of the accounts file whose real password on the server (read through the
@@ -171,34 +187,13 @@ async fn killed_runs_with_ladder_faults_are_finished_by_restore() {
         &accounts,
     );
     for (signal, after_ms) in [("-KILL", 150), ("-KILL", 300), ("-KILL", 600)] {
-        let journal = dir.path().join("journal.jsonl");
-        let mut run = bin()
-            .args(["run", "--jobs", "2", "--accounts"])
-            .arg(&accounts)
-            .arg("--journal")
-            .arg(&journal)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        tokio::time::sleep(Duration::from_millis(after_ms)).await;
-        let _ = Command::new("kill")
-            .arg(signal)
-            .arg(run.id().to_string())
-            .status();
-        let _ = run.wait();
-        let restored = bin()
-            .arg("restore")
-            .arg("--journal")
-            .arg(&journal)
-            .output()
-            .unwrap();
-        assert!(
-            restored.status.success(),
-            "{}",
-            String::from_utf8_lossy(&restored.stderr)
-        );
-        assert!(!journal.exists(), "restore leaves no journal behind");
+        kill_then_restore(
+            &accounts,
+            &dir.path().join("journal.jsonl"),
+            signal,
+            after_ms,
+        )
+        .await;
         assert_eq!(
             not_original_on_server(&accounts).await,
             Vec::<String>::new(),

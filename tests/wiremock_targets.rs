@@ -38,6 +38,7 @@ fn target(base: &str) -> Target {
         }],
         allow_writes: false,
         accounts_source: "the test".into(),
+        spread: false,
     }
 }
 

@@ -314,6 +314,9 @@ pub struct SelftestArgs {
     #[arg(long, default_value_t = 2, value_name = "N",
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub jobs: usize,
+    /// Leave out the cases generated from the contract: what the hand-written cases alone catch.
+    #[arg(long)]
+    pub no_generated: bool,
     /// Write the kill matrix as JSON (`-`: to standard output; the table then goes to standard
     /// error).
     #[arg(long, value_name = "FILE")]
@@ -376,6 +379,9 @@ pub struct ServeArgs {
     /// Also write an accounts file for `pwconform run --target ... --accounts FILE`.
     #[arg(long, value_name = "FILE")]
     pub write_accounts: Option<PathBuf>,
+    /// Hold every answer back this many milliseconds: a target that far away.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub latency: u64,
 }
 
 /// Parses arguments and runs the command.

@@ -10,6 +10,9 @@ pub async fn selftest(args: &SelftestArgs) -> Exit {
         Ok(i) => i,
         Err(e) => return e,
     };
+    if args.no_generated {
+        inputs.drop_generated();
+    }
     // By default the base dialects only: the faults are written against the current contracts,
     // and several of them are what a variant like `openspecimen-legacy` documents on purpose.
     if args.dialects.is_empty() {

@@ -21,7 +21,9 @@ pub async fn serve(args: ServeArgs) -> Exit {
         };
     }
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
-    let server = match reference::start(&args.dialect, addr, &args.faults).await {
+    let latency = std::time::Duration::from_millis(args.latency);
+    let started = reference::start_with_latency(&args.dialect, addr, &args.faults, latency).await;
+    let server = match started {
         Ok(s) => s,
         Err(e @ reference::ReferenceError::Bind { .. }) => {
             eprintln!("error: {e} (try another --port, or --port 0 for a free one)");
@@ -35,6 +37,9 @@ pub async fn serve(args: ServeArgs) -> Exit {
     say!("{} reference server on {}", args.dialect, server.base_url);
     if !args.faults.is_empty() {
         say!("faults: {}", args.faults.join(", "));
+    }
+    if args.latency > 0 {
+        say!("every answer held back {} ms", args.latency);
     }
     say!("\n{:<20} {:<24} {:<26} id", "role", "username", "password");
     for a in &server.accounts {

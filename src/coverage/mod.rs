@@ -49,6 +49,12 @@ pub fn rules_of(dialect: &LoadedDialect) -> Vec<RuleRow> {
             );
         }
     }
+    for (first, then) in crate::plan::order::pairs(dialect) {
+        push(
+            rule::order(&first, &then),
+            format!("{first} is checked before {then}: its error wins when both fail"),
+        );
+    }
     for (name, r) in &spec.roles {
         let may = |b: bool| if b { "may" } else { "may not" };
         push(
@@ -150,6 +156,48 @@ mod tests {
                 assert!(rows.iter().any(|r| r.id == rule::outcome(o)), "{name}: {o}");
             }
         }
+    }
+
+    #[test]
+    fn check_order_rules_are_exercised_where_both_fields_fail() {
+        let cases = load_cases(&Tree::cases(None)).unwrap();
+        let d = load_dialect(&Tree::specs(None), "ocariot").unwrap();
+        let target = Target::stand_in(&d, &all_traits(&cases));
+        let rows = table(&d, &build_plan(&cases, &d, &target).steps);
+        let cases_of = |id: &str| {
+            rows.iter()
+                .find(|r| r.id == id)
+                .map(|r| r.cases.clone())
+                .unwrap()
+        };
+        // Both passwords empty: the old one's error wins.
+        let old_new = cases_of("order:old_password<new_password");
+        assert!(
+            old_new.contains(&"empty-both-passwords".to_string()),
+            "{old_new:?}"
+        );
+        // Both absent is no test of the order (absent fields are reported together); one field
+        // alone neither.
+        assert!(
+            !old_new.iter().any(|c| c.starts_with("missing-both")),
+            "{old_new:?}"
+        );
+        assert!(
+            !old_new.iter().any(|c| c.starts_with("empty-old-password")),
+            "{old_new:?}"
+        );
+        // A malformed id with the fields absent: the id's error wins (users.put017).
+        let id_old = cases_of("order:user_id<old_password");
+        assert!(
+            id_old
+                .iter()
+                .all(|c| c.starts_with("malformed-user-id-empty-body")),
+            "{id_old:?}"
+        );
+        assert!(!id_old.is_empty());
+        // djoser lists every failing field at once: it has no check-order rule.
+        let dj = load_dialect(&Tree::specs(None), "djoser").unwrap();
+        assert!(!rules_of(&dj).iter().any(|r| r.id.starts_with("order:")));
     }
 
     #[test]

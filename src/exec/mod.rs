@@ -176,13 +176,7 @@ pub async fn run_plan(
     let mut outcomes: Vec<(usize, CaseResult, Vec<Unrestored>)> =
         futures::stream::iter(plan.steps.iter().enumerate())
             .map(|(order, step)| async move {
-                // Locks are taken in index order, so two steps never wait on each other.
-                let mut held = Held { states: Vec::new() };
-                for &i in &step.accounts {
-                    if let Some(m) = states.get(i) {
-                        held.states.push((i, m.lock().await));
-                    }
-                }
+                let mut held = lock_settled(states, step).await;
                 let case_secrets = CaseSecrets::new(secrets);
                 let (mut result, mut unrestored) = if health.looks_down() {
                     (health.skipped(step), Vec::new())
@@ -259,6 +253,37 @@ pub async fn run_plan(
     run.notes.extend(failed_logins);
     run
 }
+
+/// Locks the step's accounts, in index order so two steps never wait on each other. An account
+/// whose restore waits for a busy administrator (it runs once the step that changed it lets go)
+/// is let go again until that restore has run: the next step on the account must not find its
+/// password unknown. Bounded: after [`SETTLE_WAITS`] tries the step takes the account as it is.
+async fn lock_settled<'a>(
+    states: &'a [tokio::sync::Mutex<AccountState>],
+    step: &crate::plan::Step,
+) -> Held<'a> {
+    let lock = || async {
+        let mut held = Held { states: Vec::new() };
+        for &i in &step.accounts {
+            if let Some(m) = states.get(i) {
+                held.states.push((i, m.lock().await));
+            }
+        }
+        held
+    };
+    for _ in 0..SETTLE_WAITS {
+        let held = lock().await;
+        if held.states.iter().all(|(_, s)| s.unsettled.is_none()) {
+            return held;
+        }
+        drop(held);
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    lock().await
+}
+
+/// Tries of [`lock_settled`], 5 ms apart: a restore waits for one administrator's step at most.
+const SETTLE_WAITS: usize = 6_000;
 
 /// The credentials of the accounts `admin_reset` may use, for the journal.
 fn admin_credentials(

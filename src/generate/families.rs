@@ -105,7 +105,7 @@ fn types(field: &str, dialect: &LoadedDialect) -> Vec<Variant> {
         ("null", "null", json!(null)),
         ("boolean", "a boolean", json!(true)),
         ("integer", "an integer", json!(0)),
-        ("number", "a fraction", json!(1.5)),
+        ("number", "a fraction", fraction(field, dialect)),
         ("string", "a string of letters", json!("text")),
         ("array", "an array", json!([])),
         ("object", "an object", json!({})),
@@ -115,6 +115,20 @@ fn types(field: &str, dialect: &LoadedDialect) -> Vec<Variant> {
         .filter(|(_, _, v)| field_valid(dialect, field, v) == Some(false))
         .collect();
     values(field, dialect, "types", &wrong)
+}
+
+/// A fraction; for a numeric user id, the dialect's id of nobody plus a half: a server that
+/// truncates it must not land on a real account (1.5 would be user 1's).
+fn fraction(field: &str, dialect: &LoadedDialect) -> Value {
+    let nobody = dialect
+        .spec
+        .user_ids
+        .as_ref()
+        .and_then(|u| u.nonexistent.as_u64());
+    match nobody {
+        Some(n) if field == "user_id" => json!(n as f64 + 0.5),
+        _ => json!(1.5),
+    }
 }
 
 /// 1 KiB and 64 KiB, and the bounds of `minLength`/`maxLength` where the schema has them. The

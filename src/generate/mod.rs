@@ -80,7 +80,8 @@ pub fn expand(case: &Case, dialect: &LoadedDialect) -> Vec<Case> {
     g.families
         .iter()
         .flat_map(|fam| families::variants(&fam.value, field, dialect))
-        .map(|v| derived(case, def_for(case, field, v)))
+        .enumerate()
+        .map(|(spread, v)| derived(case, def_for(case, field, v, spread)))
         .collect()
 }
 
@@ -93,7 +94,7 @@ fn derived(case: &Case, def: crate::case::CaseDef) -> Case {
 }
 
 /// The case file's case with the variant's change and computed expectation in place.
-fn def_for(case: &Case, field: Option<&str>, v: Variant) -> crate::case::CaseDef {
+fn def_for(case: &Case, field: Option<&str>, v: Variant, spread: usize) -> crate::case::CaseDef {
     let mut def = case.def.clone();
     let (referenced, defined) = (def.id.referenced, def.id.defined);
     let at = |value: String| Spanned::new(value, referenced, defined);
@@ -121,6 +122,7 @@ fn def_for(case: &Case, field: Option<&str>, v: Variant) -> crate::case::CaseDef
         family: v.family.to_string(),
         any_of,
         refusals,
+        spread,
         ..Generated::default()
     };
     match v.change {

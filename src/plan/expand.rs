@@ -77,10 +77,24 @@ fn no_account(target: &Target, role: &str, nth: usize, traits: &[String]) -> Str
     }
 }
 
-fn targets_for(case: &Case, dialect: &LoadedDialect, target: &Target, role: &str) -> Vec<Who> {
+/// The other account of the actor's own role: the next one after the actor (the second one for
+/// the first); `1` when there is no second one, for the skip message to say so.
+fn other_nth(actor: usize, plain: usize) -> usize {
+    if plain >= 2 { (actor + 1) % plain } else { 1 }
+}
+
+/// The steps' targets with the `nth` plain account of `role` acting.
+fn targets_for(
+    case: &Case,
+    dialect: &LoadedDialect,
+    target: &Target,
+    role: &str,
+    nth: usize,
+) -> Vec<Who> {
     let d = &case.def;
+    let plain = super::spread::plain_accounts(target, role);
     let actor = if d.requires.is_empty() {
-        target.account(role, 0)
+        target.account(role, nth)
     } else {
         target.account_with(role, &d.requires)
     };
@@ -113,7 +127,7 @@ fn targets_for(case: &Case, dialect: &LoadedDialect, target: &Target, role: &str
             roles
                 .into_iter()
                 .map(|tr| {
-                    let nth = usize::from(tr == role);
+                    let nth = if tr == role { other_nth(nth, plain) } else { 0 };
                     let t = if d.user_requires.is_empty() {
                         target.account(&tr, nth)
                     } else {
@@ -169,7 +183,13 @@ fn value_label(v: &Value) -> String {
 pub fn expand_case(case: &Case, dialect: &LoadedDialect, target: &Target) -> Vec<Step> {
     let d = &case.def;
     let selector = d.actor.as_ref().map_or("@one", |a| a.value.as_str());
-    let (roles, named) = resolve_roles(selector, dialect);
+    // A generated case takes its turn among the accounts that can play its actor.
+    let turn = super::spread::turn(case, dialect, target);
+    let (roles, named) = match &turn {
+        Some((role, _)) => (vec![role.clone()], false),
+        None => resolve_roles(selector, dialect),
+    };
+    let nth = turn.map_or(0, |(_, nth)| nth);
     let variants: Vec<Option<(String, Value)>> = match &d.vary {
         Some(v) => v
             .values
@@ -180,7 +200,7 @@ pub fn expand_case(case: &Case, dialect: &LoadedDialect, target: &Target) -> Vec
     };
     let mut steps = Vec::new();
     for role in &roles {
-        for who in targets_for(case, dialect, target, role) {
+        for who in targets_for(case, dialect, target, role, nth) {
             for variant in &variants {
                 let mut id = case.id().to_string();
                 if named || !who.suffix.is_empty() {
@@ -280,9 +300,17 @@ fn build_step(
         Some("none") => None,
         Some(ct) => Some(ct.to_string()),
     };
+    let mut rules = rules_exercised(&expect, base_outcome(case), role, &subject, auth);
+    let sent = super::order::Sent {
+        fields: &fields,
+        absent: &absent,
+        malformed_id: d.user.as_ref().is_some_and(|u| u.value == "malformed"),
+        auth,
+    };
+    rules.extend(super::order::exercised(dialect, &sent, &subject, &expect));
     let case_subject = CaseSubject {
         fields: subject.fields.clone(),
-        rules: rules_exercised(&expect, base_outcome(case), role, &subject, auth),
+        rules,
     };
     let mut accounts: Vec<usize> = who.actor.into_iter().collect();
     if let TargetUser::Account(t) = who.target {

@@ -6,8 +6,10 @@
 
 mod expand;
 mod expect;
+pub mod order;
 mod placement;
 mod select;
+mod spread;
 
 use serde::Serialize;
 use serde_json::Value;

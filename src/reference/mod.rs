@@ -162,12 +162,33 @@ pub async fn start(
     addr: SocketAddr,
     faults: &[String],
 ) -> Result<RunningServer, ReferenceError> {
+    start_with_latency(dialect, addr, faults, std::time::Duration::ZERO).await
+}
+
+/// Like [`start`], each answer held back by `latency`: a target that far away, to measure what a
+/// run costs against one (`pwconform serve --latency MS`, `cargo bench --bench latency`).
+pub async fn start_with_latency(
+    dialect: &str,
+    addr: SocketAddr,
+    faults: &[String],
+    latency: std::time::Duration,
+) -> Result<RunningServer, ReferenceError> {
     let faults = parse_faults(dialect, faults)?;
     let (router, accounts) = match dialect {
         "ocariot" => ocariot::build(faults),
         "openspecimen" => openspecimen::build(faults, false),
         "openspecimen-legacy" => openspecimen::build(faults, true),
         other => return Err(ReferenceError::UnknownDialect(other.to_string())),
+    };
+    let router = if latency.is_zero() {
+        router
+    } else {
+        router.layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| async move {
+                tokio::time::sleep(latency).await;
+                next.run(request).await
+            },
+        ))
     };
     let listener = tokio::net::TcpListener::bind(addr)
         .await

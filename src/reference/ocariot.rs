@@ -66,14 +66,22 @@ type Shared = Arc<AppState>;
 pub fn build(faults: Faults) -> (Router, Vec<SeedAccount>) {
     let seed = accounts::seed();
     let listed = seed.iter().map(SeedAccount::from).collect();
+    let trailing_slash = faults.has(faults::TRAILING_SLASH_SKIPS_OWNERSHIP);
     let state = Arc::new(AppState {
         faults,
         key: jwt::Key::process().clone(),
         store: Mutex::new(Store::new(seed)),
     });
-    let router = Router::new()
+    let mut router = Router::new()
         .route("/v1/auth", post(auth::login))
-        .route("/v1/users/{user_id}/password", put(password::change))
+        .route("/v1/users/{user_id}/password", put(password::change));
+    if trailing_slash {
+        router = router.route(
+            "/v1/users/{user_id}/password/",
+            put(password::change_trailing_slash),
+        );
+    }
+    let router = router
         .route("/v1/users/{user_id}/reset-password", post(reset::reset))
         .route(super::inspect::PATH, post(password_check))
         .fallback(|uri: Uri| async move { errors::not_found(uri.path()) })

@@ -48,6 +48,7 @@ mod body;
 mod change;
 mod reply;
 mod reset;
+mod storage;
 #[cfg(test)]
 mod test_support;
 #[cfg(test)]
@@ -217,6 +218,26 @@ pub const FAULTS: &[FaultInfo] = &[
         "change-applies-to-caller",
         "The checks look at userId but the new password is written to the signed-in caller's account (the session's user), whoever the request names.",
     ),
+    fault(
+        storage::CHARSET_REFUSED,
+        "A request filter accepts only the exact media type: a Content-Type with a parameter (application/json; charset=utf-8) is refused 415.",
+    ),
+    fault(
+        storage::LONG_NEW_PASSWORD_500,
+        "The new password passes through a 255-character audit column before it is hashed: a longer one overflows it and is answered 500.",
+    ),
+    fault(
+        storage::NUL_500,
+        "PostgreSQL refuses a NUL character in text: a new password holding one is answered 500 COMMON_SERVER_ERROR.",
+    ),
+    fault(
+        storage::ASTRAL_500,
+        "A MySQL utf8mb3 column cannot hold 4-byte UTF-8: a new password with an emoji is answered 500 COMMON_SERVER_ERROR.",
+    ),
+    fault(
+        storage::TRAILING_SLASH_SKIPS_RIGHTS,
+        "The security rule names the exact path while Spring also matches a trailing slash: through /users/password/ any signed-in user may change anyone's password.",
+    ),
 ];
 
 /// Everything the handlers share.
@@ -265,6 +286,16 @@ pub fn build(faults: Faults, legacy: bool) -> (Router, Vec<SeedAccount>) {
             &format!("{PREFIX}/users/{{userId}}/password"),
             put(change::change_legacy).fallback(change::wrong_method),
         )
+    } else if app.faults.has("trailing-slash-skips-rights-check") {
+        Router::new()
+            .route(
+                &format!("{PREFIX}/users/password"),
+                put(change::change_current).fallback(change::wrong_method),
+            )
+            .route(
+                &format!("{PREFIX}/users/password/"),
+                put(change::change_trailing_slash).fallback(change::wrong_method),
+            )
     } else {
         Router::new().route(
             &format!("{PREFIX}/users/password"),

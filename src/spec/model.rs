@@ -52,10 +52,27 @@ pub struct Dialect {
     /// rule, then the service's format check): what generated id cases expect.
     #[serde(default)]
     pub id_rules: Vec<IdRule>,
+    /// Which field's error wins when several fail: for each pair, the API checks `first` before
+    /// `then` and reports only the first failure. Left out for an API that lists every failing
+    /// field at once. `pwconform coverage` lists each pair with the cases exercising it.
+    #[serde(default)]
+    pub check_order: Vec<CheckOrder>,
     /// Rule id (as `pwconform coverage` names it) -> why no black-box case can exercise it. The
     /// coverage table lists such rules with the reason instead of failing on them.
     #[serde(default)]
     pub untested: IndexMap<String, String>,
+}
+
+/// One check-order rule: a request failing both fields' checks gets `first`'s error.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckOrder {
+    /// Abstract field checked first.
+    pub first: String,
+    /// Abstract field checked after it.
+    pub then: String,
+    #[serde(default)]
+    pub doc: Option<String>,
 }
 
 /// One layer's rule about the user id. The first rule that decides answers.

@@ -18,6 +18,20 @@ pub fn validate_dialect(d: &LoadedDialect) -> Vec<Problem> {
     let cp = &spec.change_password;
 
     check_coverage(spec, &mut p);
+    for (i, rule) in spec.check_order.iter().enumerate() {
+        let index = i.to_string();
+        for (key, field) in [("first", &rule.first), ("then", &rule.then)] {
+            if !cp.fields.contains_key(field) {
+                p.push(Problem::at_value(
+                    &["check_order", index.as_str(), key],
+                    format!(
+                        "check_order[{i}].{key}: `{field}` is not a field of change_password.fields{}",
+                        did_you_mean(field, cp.fields.keys().map(String::as_str))
+                    ),
+                ));
+            }
+        }
+    }
     for (name, place) in &cp.fields {
         if !FIELDS.contains(&name.as_str()) {
             p.push(Problem::at_key(

@@ -160,7 +160,13 @@ fn well_formed(id: &str) -> bool {
 
 /// The gateway's permission rule: the route needs an update scope, and a well-formed id must be
 /// the caller's own.
-pub fn authorize(state: &Shared, caller: &Caller, user_id: &str) -> Result<(), ApiError> {
+/// The gateway's scope check, then (when the route has it: `ownership`) its ownership rule.
+pub fn authorize(
+    state: &Shared,
+    caller: &Caller,
+    user_id: &str,
+    ownership: bool,
+) -> Result<(), ApiError> {
     let faults = &state.faults;
     let forbidden = || {
         if faults.has(f::UNAUTHORIZED_INSTEAD_OF_FORBIDDEN) {
@@ -172,10 +178,16 @@ pub fn authorize(state: &Shared, caller: &Caller, user_id: &str) -> Result<(), A
     if !caller.may_update && !faults.has(f::ALLOW_CHILD_AND_APPLICATION) {
         return Err(forbidden());
     }
-    let exempt = faults.has(f::ALLOW_OTHER_USERS)
+    let exempt = !ownership
+        || faults.has(f::ALLOW_OTHER_USERS)
         || faults.has(f::CHANGE_APPLIES_TO_CALLER)
         || (faults.has(f::ADMIN_CHANGES_OTHERS) && caller.may_reset);
-    if well_formed(user_id) && user_id != caller.sub && !exempt {
+    let own = if faults.has(f::OWN_ID_CASE_INSENSITIVE) {
+        user_id.eq_ignore_ascii_case(&caller.sub)
+    } else {
+        user_id == caller.sub
+    };
+    if well_formed(user_id) && !own && !exempt {
         if faults.has(f::UNKNOWN_USER_404_INSTEAD_OF_403) && state.lock().get(user_id).is_none() {
             return Ok(());
         }

@@ -20,6 +20,13 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
 }
 
+/// The fault's check: the header's whole value against one spelling.
+fn is_exactly_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes() == b"application/json")
+}
+
 /// The body's fields. A body not declared as JSON is not read at all (no fields), an empty JSON
 /// body has no fields, arrays have no fields; anything else that is not a JSON object or array
 /// (a syntax error, a bare string, number, `true` or `null`) cannot be processed.
@@ -31,7 +38,12 @@ pub fn read_fields(
     let Some(body) = body else {
         return Err(ApiError::unable_to_process());
     };
-    if !is_json(headers) && !faults.has(f::ACCEPT_ANY_CONTENT_TYPE) {
+    let json = if faults.has(f::CONTENT_TYPE_COMPARED_EXACTLY) {
+        is_exactly_json(headers)
+    } else {
+        is_json(headers)
+    };
+    if !json && !faults.has(f::ACCEPT_ANY_CONTENT_TYPE) {
         return Ok(Map::new());
     }
     if body.is_empty() {
@@ -83,6 +95,11 @@ fn check_field(
             return Err(ApiError::invalid_field(format!("{name} must be a string!")));
         }
     };
+    if value.len() > 4096 && faults.has(f::LONG_PASSWORD_500) {
+        return Err(ApiError::internal(format!(
+            "Error: {name} is too long to hash"
+        )));
+    }
     if value.is_empty() && faults.has(f::EMPTY_STRING_AS_MISSING) {
         return Ok(None);
     }

@@ -43,6 +43,12 @@ pub const REWORDED_MESSAGES: &str = "reworded-messages";
 pub const CHANGE_APPLIES_TO_CALLER: &str = "change-applies-to-caller";
 pub const ADMIN_CHANGES_OTHERS: &str = "admin-changes-others";
 pub const ACCEPT_EMPTY_NEW_PASSWORD: &str = "accept-empty-new-password";
+pub const OWN_ID_CASE_INSENSITIVE: &str = "own-id-case-insensitive";
+pub const ID_PATTERN_UNANCHORED: &str = "id-pattern-unanchored";
+pub const CONTENT_TYPE_COMPARED_EXACTLY: &str = "content-type-compared-exactly";
+pub const LONG_PASSWORD_500: &str = "500-on-long-password";
+pub const TRAILING_SLASH_SKIPS_OWNERSHIP: &str = "trailing-slash-skips-ownership";
+pub const CONTROL_CHARACTERS_STRIPPED: &str = "control-characters-stripped";
 
 const fn fault(name: &'static str, description: &'static str) -> FaultInfo {
     FaultInfo { name, description }
@@ -205,6 +211,30 @@ pub const FAULTS: &[FaultInfo] = &[
     fault(
         ACCEPT_EMPTY_NEW_PASSWORD,
         "The emptiness check of new_password was lost, so \"\" is stored, a password that can never be sent back as old_password.",
+    ),
+    fault(
+        OWN_ID_CASE_INSENSITIVE,
+        "The ownership rule compares ids case-insensitively (an ObjectId's hex is), so the caller's own id in upper case passes the gateway and changes the caller's password instead of 403.",
+    ),
+    fault(
+        ID_PATTERN_UNANCHORED,
+        "The service's id pattern lost its `$` anchor, so an id one hex digit too long passes the format check and is looked up (404) instead of 400.",
+    ),
+    fault(
+        CONTENT_TYPE_COMPARED_EXACTLY,
+        "The body is read only when Content-Type is exactly \"application/json\", so a charset parameter or upper case leaves it unread (400 missing fields).",
+    ),
+    fault(
+        LONG_PASSWORD_500,
+        "The password hashing throws on a password over 4 KiB, and the error is answered 500.",
+    ),
+    fault(
+        TRAILING_SLASH_SKIPS_OWNERSHIP,
+        "The gateway's ownership policy is bound to the exact path while the service also routes a trailing slash, so through /password/ anyone may change another user's password.",
+    ),
+    fault(
+        CONTROL_CHARACTERS_STRIPPED,
+        "A sanitizer strips control characters (NUL, ESC, DEL...) from the new password before it is stored, so the password sent no longer logs in.",
     ),
 ];
 

@@ -24,7 +24,22 @@ pub async fn change(
 ) -> Response {
     // An id axum cannot decode (bad percent-encoding) is simply not a valid id.
     let user_id = path.map(|Path(id)| id).unwrap_or_default();
-    match run(&state, &user_id, &headers, raw.as_deref().ok()) {
+    match run(&state, &user_id, &headers, raw.as_deref().ok(), true) {
+        Ok(response) => response,
+        Err(e) => e.into_route_response(&state.faults),
+    }
+}
+
+/// The same route with a trailing slash, served only with the fault that routes it past the
+/// gateway's ownership policy (bound to the exact path).
+pub async fn change_trailing_slash(
+    State(state): State<Shared>,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    raw: Result<Bytes, BytesRejection>,
+) -> Response {
+    let user_id = path.map(|Path(id)| id).unwrap_or_default();
+    match run(&state, &user_id, &headers, raw.as_deref().ok(), false) {
         Ok(response) => response,
         Err(e) => e.into_route_response(&state.faults),
     }
@@ -35,6 +50,7 @@ fn run(
     user_id: &str,
     headers: &HeaderMap,
     raw: Option<&[u8]>,
+    ownership: bool,
 ) -> Result<Response, ApiError> {
     let mut validated = None;
     if state.faults.has(f::VALIDATE_BEFORE_AUTH) {
@@ -42,15 +58,19 @@ fn run(
     }
     // Gateway: authentication, then permissions.
     let caller = authenticate(state, headers, user_id)?;
-    authorize(state, &caller, user_id)?;
+    authorize(state, &caller, user_id, ownership)?;
     // Account service: body, id, fields.
     let change = match validated {
         Some(change) => change,
         None => validate(state, user_id, headers, raw)?,
     };
     // The fault's service reads the id from the token: the caller's own account is changed.
+    // The case-insensitive fault's service parses the id as an ObjectId, whose hex has no case.
+    let canonical = user_id.to_ascii_lowercase();
     let changed = if state.faults.has(f::CHANGE_APPLIES_TO_CALLER) {
         caller.sub.as_str()
+    } else if state.faults.has(f::OWN_ID_CASE_INSENSITIVE) {
+        canonical.as_str()
     } else {
         user_id
     };
@@ -62,8 +82,18 @@ pub fn valid_id(id: &str) -> bool {
     id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// The fault's `^[a-fA-F0-9]{24}`: any id that starts with 24 hex digits.
+fn valid_id_unanchored(id: &str) -> bool {
+    id.len() >= 24 && id.bytes().take(24).all(|b| b.is_ascii_hexdigit())
+}
+
 fn check_id(state: &Shared, user_id: &str) -> Result<(), ApiError> {
-    if valid_id(user_id) {
+    let valid = if state.faults.has(f::ID_PATTERN_UNANCHORED) {
+        valid_id_unanchored(user_id)
+    } else {
+        valid_id(user_id)
+    };
+    if valid {
         Ok(())
     } else if state.faults.has(f::NOT_FOUND_ON_INVALID_ID) {
         Err(ApiError::user_not_found())
@@ -115,6 +145,8 @@ fn apply(state: &Shared, user_id: &str, change: Change) -> Result<Response, ApiE
     if !faults.has(f::NO_CHANGE_BUT_204) {
         let new = if faults.has(f::NEW_PASSWORD_TRIMMED) {
             change.new_password.trim().to_string()
+        } else if faults.has(f::CONTROL_CHARACTERS_STRIPPED) {
+            change.new_password.replace(char::is_control, "")
         } else {
             change.new_password
         };

@@ -44,6 +44,12 @@ enum Scenario {
     NobodyWithOwnPassword,
     /// admin1 changes child1's password with child1's old password.
     AdminOnChild,
+    /// family1 changes its own password on its own id in upper case.
+    OwnUpperCase,
+    /// family1 changes its own password on an id of 25 hex digits.
+    LongId,
+    /// admin1 changes admin2's password through the route with a trailing slash (status only).
+    OtherUserTrailingSlash,
 }
 use Scenario::*;
 
@@ -123,6 +129,24 @@ async fn observe(s: &Server, scenario: Scenario) -> Outcome {
             let token = s.token(&admin).await?;
             let body = Send::Json(change_body(&child, "N3w!pw"));
             s.put(id_of(&child), Some(&token), body).await?
+        }
+        OwnUpperCase => {
+            let token = s.token(&family).await?;
+            let body = Send::Json(change_body(&family, "N3w!pw"));
+            s.put(&own.to_ascii_uppercase(), Some(&token), body).await?
+        }
+        LongId => {
+            let token = s.token(&family).await?;
+            let body = Send::Json(change_body(&family, "N3w!pw"));
+            s.put(&format!("{NOBODY}0"), Some(&token), body).await?
+        }
+        OtherUserTrailingSlash => {
+            let (admin, other) = (s.account("admin", 1), s.account("admin", 2));
+            let token = s.token(&admin).await?;
+            let url = s.url(&format!("/v1/users/{}/password/", id_of(&other)));
+            let request = s.client.put(url).bearer_auth(token);
+            let reply = s.send(request.json(&change_body(&other, "N3w!pw"))).await?;
+            return Ok(reply.status.to_string());
         }
     };
     Ok(reply.summary())
@@ -248,6 +272,32 @@ async fn observe(s: &Server, scenario: Scenario) -> Outcome {
 )]
 #[case::accept_empty_new(ACCEPT_EMPTY_NEW_PASSWORD, ChangeTo(json!("")),
     "400 new_password must have at least one character! | login 401", "204 | login 200")]
+#[case::own_id_case(
+    OWN_ID_CASE_INSENSITIVE,
+    OwnUpperCase,
+    "403 Authorization failed due to insufficient permissions.",
+    "204"
+)]
+#[case::unanchored_id(
+    ID_PATTERN_UNANCHORED,
+    LongId,
+    "400 A 24-byte hex ID similar to this: 507f191e810c19729de860ea is expected.",
+    NOT_FOUND
+)]
+#[case::exact_content_type(
+    CONTENT_TYPE_COMPARED_EXACTLY,
+    Raw(
+        "application/json; charset=utf-8",
+        r#"{"old_password":"Fam1ly!pass-1","new_password":"x"}"#
+    ),
+    "204",
+    REQUIRED_BOTH
+)]
+#[case::long_password(LONG_PASSWORD_500, ChangeTo(json!("Aa1!".repeat(1025))),
+    "204 | login 200", "500 Error: new_password is too long to hash | login 401")]
+#[case::trailing_slash(TRAILING_SLASH_SKIPS_OWNERSHIP, OtherUserTrailingSlash, "404", "204")]
+#[case::control_stripped(CONTROL_CHARACTERS_STRIPPED, ChangeTo(json!("Ctl\u{1b}[0m-pw")),
+    "204 | login 200", "204 | login 401")]
 #[tokio::test]
 async fn fault_changes_the_answer(
     #[case] fault: &str,
@@ -351,6 +401,12 @@ fn every_fault_is_exercised_here() {
         "CHANGE_APPLIES_TO_CALLER",
         "ADMIN_CHANGES_OTHERS",
         "ACCEPT_EMPTY_NEW_PASSWORD",
+        "OWN_ID_CASE_INSENSITIVE",
+        "ID_PATTERN_UNANCHORED",
+        "CONTENT_TYPE_COMPARED_EXACTLY",
+        "LONG_PASSWORD_500",
+        "TRAILING_SLASH_SKIPS_OWNERSHIP",
+        "CONTROL_CHARACTERS_STRIPPED",
     ];
     assert_eq!(names.len(), FAULTS.len());
     for name in names {

@@ -14,6 +14,7 @@ use super::accounts::{Account, Role, is_blank, new_token};
 use super::auth::{Caller, authenticate};
 use super::body::{ChangeBody, Lenience, check_content_type, read_change};
 use super::reply::{Fail, changed, unauthorized};
+use super::storage;
 use super::{App, Shared};
 use crate::reference::Faults;
 
@@ -22,7 +23,18 @@ pub(crate) async fn change_current(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    change(&app, &headers, &body, None).unwrap_or_else(|fail| fail.render(&app.faults, false))
+    change(&app, &headers, &body, None, true).unwrap_or_else(|fail| fail.render(&app.faults, false))
+}
+
+/// The current route with a trailing slash, served only with the fault whose security rule misses
+/// it: no rights check.
+pub(crate) async fn change_trailing_slash(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    change(&app, &headers, &body, None, false)
+        .unwrap_or_else(|fail| fail.render(&app.faults, false))
 }
 
 /// Older wiki text: the user is in the path; `?type=change` is not read.
@@ -34,7 +46,8 @@ pub(crate) async fn change_legacy(
 ) -> Response {
     // A path segment that cannot even be decoded is just "not an integer".
     let raw = path.map(|Path(raw)| raw).unwrap_or_default();
-    change(&app, &headers, &body, Some(&raw)).unwrap_or_else(|fail| fail.render(&app.faults, true))
+    change(&app, &headers, &body, Some(&raw), true)
+        .unwrap_or_else(|fail| fail.render(&app.faults, true))
 }
 
 /// Any other method on the change-password path: 401 when not signed in (authentication comes first),
@@ -59,6 +72,7 @@ fn read(
 ) -> Result<ChangeBody, Fail> {
     if !faults.has("ignore-content-type") {
         check_content_type(headers)?;
+        storage::check_exact_content_type(faults, headers)?;
     }
     let path_id = match path_id {
         None => None,
@@ -86,6 +100,7 @@ fn change(
     headers: &HeaderMap,
     bytes: &[u8],
     path_id: Option<&str>,
+    rights: bool,
 ) -> Result<Response, Fail> {
     let faults = &app.faults;
     // Everything below runs under the lock, synchronously; the body was already read.
@@ -136,7 +151,9 @@ fn change(
             check_old_password(target, body.old_password.as_deref())?;
         }
     } else {
-        check_rights(actor, target, faults)?;
+        if rights {
+            check_rights(actor, target, faults)?;
+        }
         // Documented: oldPassword is ignored when changing someone else's password.
         if faults.has("old-password-required-for-others") {
             check_old_password(target, body.old_password.as_deref())?;
@@ -146,6 +163,7 @@ fn change(
         new_password_rules(target, body.new_password.as_deref(), faults)?;
     }
     let new_password = body.new_password.ok_or(Fail::Rules)?;
+    storage::check_storable(faults, &new_password)?;
 
     // Apply, with the documented side effects. The fault writes to the session's own account.
     let target_id = match (&caller, faults.has("change-applies-to-caller")) {

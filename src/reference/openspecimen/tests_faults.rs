@@ -15,6 +15,8 @@ const SOURCES: &[&str] = &[
     include_str!("body.rs"),
     include_str!("change.rs"),
     include_str!("reply.rs"),
+    include_str!("storage.rs"),
+    include_str!("../openspecimen.rs"),
 ];
 
 #[test]
@@ -73,6 +75,15 @@ async fn every_fault_starts_and_unknown_faults_do_not() -> TestResult {
     Ok(())
 }
 
+/// A change of user1's own password to 256 characters.
+const LONG_BODY: &str = concat!(
+    r#"{"userId": 5, "oldPassword": "User!pass-1", "newPassword": ""#,
+    "N3w!pass-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789",
+    "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef01",
+    r#""}"#
+);
+
 /// How a row authenticates.
 #[derive(Debug, Clone, Copy)]
 enum As {
@@ -109,6 +120,10 @@ enum As {
 #[case::old_for_others("old-password-required-for-others", As::Admin, r#"{"userId": 6, "newPassword": "N3w!pass"}"#, None, (200, "true"), (400, "USER_OLD_PASSWD_NOT_SPECIFIED"))]
 #[case::new_first("new-password-checked-first", As::User1, r#"{"userId": 5, "oldPassword": "bad", "newPassword": ""}"#, None, (400, "USER_INVALID_OLD_PASSWD"), (400, "USER_PASSWD_VIOLATES_RULES"))]
 #[case::ldap("ldap-password-change-allowed", As::Admin, r#"{"userId": 8, "newPassword": "N3w!pass"}"#, None, (400, "USER_PASSWD_CHANGE_NOT_ALLOWED"), (200, "true"))]
+#[case::charset_415("415-on-charset-parameter", As::User1, r#"{"userId": 5, "oldPassword": "User!pass-1", "newPassword": "N3w!pass"}"#, Some("application/json; charset=utf-8"), (200, "true"), (415, ""))]
+#[case::long_500("500-on-long-new-password", As::User1, LONG_BODY, None, (200, "true"), (500, "COMMON_SERVER_ERROR"))]
+#[case::nul_500("500-on-nul-in-password", As::User1, r#"{"userId": 5, "oldPassword": "User!pass-1", "newPassword": "N3w\u0000pass"}"#, None, (200, "true"), (500, "COMMON_SERVER_ERROR"))]
+#[case::astral_500("500-on-4-byte-utf8", As::User1, r#"{"userId": 5, "oldPassword": "User!pass-1", "newPassword": "N3w-\ud83d\udd11-pass"}"#, None, (200, "true"), (500, "COMMON_SERVER_ERROR"))]
 #[tokio::test]
 async fn fault_changes_the_answer(
     #[case] fault: &str,
@@ -209,5 +224,28 @@ async fn a_change_written_to_the_caller() -> TestResult {
         admin.json().get("resetPasswordToken").is_some(),
         "{admin:?}"
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn trailing_slash_skips_the_rights_check() -> TestResult {
+    // user1 on user2's password: no route without the fault, a change with it.
+    let body = r#"{"userId": 6, "newPassword": "N3w!pass"}"#;
+    let with = vec!["trailing-slash-skips-rights-check"];
+    for (faults, status) in [(vec![], 404), (with, 200)] {
+        let h = Harness::start("openspecimen", &faults).await?;
+        let token = h.token(USER1).await?;
+        let auth = Auth::Token(&token);
+        let reply = h
+            .send(
+                Method::PUT,
+                "/users/password/",
+                auth,
+                Some(JSON),
+                Some(body),
+            )
+            .await?;
+        assert_eq!(reply.status, status, "{faults:?}: {reply:?}");
+    }
     Ok(())
 }
