@@ -99,7 +99,8 @@ async fn main() {
         let outcome = run(&config, &Silent).await.unwrap();
         let took = started.elapsed();
         let totals = outcome.report.totals();
-        let total = outcome.report.cases.len();
+        // Not applicable to OCARIoT (the confirmation cases) is skipped, not sent.
+        let total = outcome.report.cases.len() - totals.skipped;
         let (account, chain) = longest_chain(&accounts, generated);
         println!(
             "| {total} ({}) | {jobs} | {:.1} s | {} | {chain} steps ({account}) |",
