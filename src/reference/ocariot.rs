@@ -26,6 +26,8 @@ mod tests_contract;
 mod tests_faults;
 #[cfg(test)]
 mod tests_reset;
+#[cfg(test)]
+mod tests_scenarios;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
