@@ -195,9 +195,25 @@ mod tests {
             "{id_old:?}"
         );
         assert!(!id_old.is_empty());
-        // djoser lists every failing field at once: it has no check-order rule.
+        // No token and a body that is not JSON: the 401 wins; a token-less case with a readable
+        // body says nothing about the order.
+        let auth_body = cases_of("order:credential<body");
+        assert!(
+            auth_body.contains(&"no-token-malformed-body".to_string()),
+            "{auth_body:?}"
+        );
+        assert!(
+            !auth_body.iter().any(|c| c.starts_with("no-token[")),
+            "{auth_body:?}"
+        );
+        // djoser lists every failing field at once: its only check-order rule is the stage pair.
         let dj = load_dialect(&Tree::specs(None), "djoser").unwrap();
-        assert!(!rules_of(&dj).iter().any(|r| r.id.starts_with("order:")));
+        let dj_order: Vec<String> = rules_of(&dj)
+            .into_iter()
+            .map(|r| r.id)
+            .filter(|id| id.starts_with("order:"))
+            .collect();
+        assert_eq!(dj_order, vec!["order:credential<body".to_string()]);
     }
 
     #[test]

@@ -307,6 +307,13 @@ fn build_step(
         absent: &absent,
         malformed_id: d.user.as_ref().is_some_and(|u| u.value == "malformed"),
         auth,
+        body_unreadable: d
+            .raw_body
+            .as_deref()
+            .is_some_and(|raw| matches!(super::expect::raw_kind(raw), "invalid" | "empty"))
+            || content_type
+                .as_deref()
+                .is_none_or(|ct| !ct.contains("json")),
     };
     rules.extend(super::order::exercised(dialect, &sent, &subject, &expect));
     let case_subject = CaseSubject {

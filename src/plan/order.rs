@@ -2,6 +2,11 @@
 //! request in which both fail is answered with `A`'s error (`order:A<B`). A step exercises that
 //! rule when `A` and `B` both fail in it (not both by being absent: absent fields are often
 //! reported together) and its expected answer is `A`'s.
+//!
+//! Two stages may stand in a rule too: `credential` (authentication, only as `first`) and `body`
+//! (reading the body: its media type and JSON, only as `then`). `order:credential<body` is
+//! exercised by a step that sends no valid credential and a body that cannot be read, and expects
+//! `unauthenticated`; `order:credential<FIELD` by one whose FIELD fails instead.
 
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -22,6 +27,11 @@ const NOT_ABOUT_FIELDS: &[&str] = &[
     "explicit",
 ];
 
+/// Authentication, as a stage of a check-order rule.
+pub const CREDENTIAL: &str = "credential";
+/// Reading the body (media type, JSON), as a stage of a check-order rule.
+pub const BODY: &str = "body";
+
 /// The dialect's check-order rules, as `(first, then)`.
 pub fn pairs(dialect: &LoadedDialect) -> Vec<(String, String)> {
     dialect
@@ -39,6 +49,8 @@ pub(super) struct Sent<'a> {
     /// The step names a malformed user id.
     pub malformed_id: bool,
     pub auth: AuthMode,
+    /// The body cannot be read: not JSON, empty, or sent with a media type that is not JSON.
+    pub body_unreadable: bool,
 }
 
 impl Sent<'_> {
@@ -67,6 +79,9 @@ pub(super) fn exercised(
     expect: &Expectation,
 ) -> Vec<String> {
     let outcome = expect.outcome.as_str();
+    if sent.auth != AuthMode::Valid && outcome == "unauthenticated" && expect.any_of.is_empty() {
+        return credential_first(dialect, sent);
+    }
     if sent.auth != AuthMode::Valid
         || !expect.any_of.is_empty()
         || NOT_ABOUT_FIELDS.contains(&outcome)
@@ -90,6 +105,23 @@ pub(super) fn exercised(
     pairs(dialect)
         .into_iter()
         .filter(|(a, b)| a == winner && sent.fails(dialect, b) && !(absent(a) && absent(b)))
+        .map(|(a, b)| rule::order(&a, &b))
+        .collect()
+}
+
+/// The `order:credential<X` rules a step refused for its credential exercises: X (the body, or a
+/// field) fails in it too.
+fn credential_first(dialect: &LoadedDialect, sent: &Sent) -> Vec<String> {
+    pairs(dialect)
+        .into_iter()
+        .filter(|(a, b)| {
+            a == CREDENTIAL
+                && if b == BODY {
+                    sent.body_unreadable
+                } else {
+                    sent.fails(dialect, b)
+                }
+        })
         .map(|(a, b)| rule::order(&a, &b))
         .collect()
 }

@@ -21,11 +21,17 @@ pub fn validate_dialect(d: &LoadedDialect) -> Vec<Problem> {
     for (i, rule) in spec.check_order.iter().enumerate() {
         let index = i.to_string();
         for (key, field) in [("first", &rule.first), ("then", &rule.then)] {
-            if !cp.fields.contains_key(field) {
+            // A stage: authentication first, reading the body after it.
+            let stage = match key {
+                "first" => crate::plan::order::CREDENTIAL,
+                _ => crate::plan::order::BODY,
+            };
+            if field != stage && !cp.fields.contains_key(field) {
                 p.push(Problem::at_value(
                     &["check_order", index.as_str(), key],
                     format!(
-                        "check_order[{i}].{key}: `{field}` is not a field of change_password.fields{}",
+                        "check_order[{i}].{key}: `{field}` is not a field of change_password.fields{} \
+                         nor the stage `{stage}`",
                         did_you_mean(field, cp.fields.keys().map(String::as_str))
                     ),
                 ));
