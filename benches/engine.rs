@@ -12,53 +12,14 @@
     clippy::indexing_slicing
 )]
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use pwconform::exec::{Http, LoginResult, RunOptions, login};
 use pwconform::run::{RunConfig, Silent, load_inputs, run};
 use pwconform::target::load_accounts;
-
-struct Server(Child);
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(accounts: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pwconform"))
-        .args(["serve", "ocariot", "--port", "0", "--write-accounts"])
-        .arg(accounts)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start pwconform serve");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    for line in lines.by_ref() {
-        if line.unwrap().starts_with("accounts file:") {
-            break;
-        }
-    }
-    std::thread::spawn(move || for _ in lines {});
-    Server(child)
-}
-
-fn write_cases(dir: &Path, n: usize) {
-    let values: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(
-        dir.join("bench.yaml"),
-        format!(
-            "theme: Bench\ncases:\n  - id: bench\n    title: old_password is a number\n    \
-             vary: {{field: old_password, values: [{}]}}\n    expect: invalid_field\n",
-            values.join(", ")
-        ),
-    )
-    .unwrap();
-}
 
 /// Peak resident set of this process so far, in MB (Linux; 0 elsewhere).
 fn peak_rss_mb() -> f64 {
@@ -115,7 +76,7 @@ fn median(mut times: Vec<Duration>) -> Duration {
 fn cases_of(dir: &Path, n: usize) -> PathBuf {
     let cases = dir.join(format!("cases-{n}"));
     if !cases.exists() {
-        write_cases(&cases, n);
+        support::write_cases(&cases, n);
     }
     cases
 }
@@ -151,7 +112,7 @@ fn bench_config(cases: PathBuf) -> RunConfig {
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let accounts = dir.path().join("accounts.yaml");
-    let _server = serve(&accounts);
+    let _server = support::serve(&[], &accounts);
     // A fresh server process answers its first requests slower, whoever sends them.
     let _ = floor(&accounts, 1_000).await;
     println!(

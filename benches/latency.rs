@@ -12,10 +12,10 @@
     clippy::indexing_slicing
 )]
 
+mod support;
+
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
 use pwconform::exec::RunOptions;
@@ -24,33 +24,6 @@ use pwconform::run::{RunConfig, Silent, load_inputs, run};
 use pwconform::target::load_accounts;
 
 const LATENCY_MS: u64 = 50;
-
-struct Server(Child);
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(accounts: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pwconform"))
-        .args(["serve", "ocariot", "--port", "0", "--latency"])
-        .arg(LATENCY_MS.to_string())
-        .arg("--write-accounts")
-        .arg(accounts)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start pwconform serve");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    for line in lines.by_ref() {
-        if line.unwrap().starts_with("accounts file:") {
-            break;
-        }
-    }
-    std::thread::spawn(move || for _ in lines {});
-    Server(child)
-}
 
 /// The most steps one account takes part in (as actor or target) in the plan the run sends:
 /// steps on one account run one after the other, so this chain bounds a slow run.
@@ -77,7 +50,8 @@ fn longest_chain(accounts: &Path, generated: bool) -> (String, usize) {
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let accounts = dir.path().join("accounts.yaml");
-    let _server = serve(&accounts);
+    let latency = LATENCY_MS.to_string();
+    let _server = support::serve(&["--latency", &latency], &accounts);
     println!(
         "OCARIoT reference server, every answer held back {LATENCY_MS} ms, two accounts per role"
     );

@@ -15,25 +15,13 @@
 #[path = "../tests/report_tools/mod.rs"]
 mod report_tools;
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
 const TIME: &str = "/usr/bin/time";
-
-fn write_cases(dir: &Path, n: usize) {
-    let values: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(
-        dir.join("bench.yaml"),
-        format!(
-            "theme: Bench\ncases:\n  - id: bench\n    title: old_password is a number\n    \
-             vary: {{field: old_password, values: [{}]}}\n    expect: invalid_field\n",
-            values.join(", ")
-        ),
-    )
-    .unwrap();
-}
 
 /// Runs the binary with `--out out`; returns the wall time in seconds and the peak RSS in MB
 /// (`None` without `/usr/bin/time`).
@@ -153,7 +141,7 @@ fn main() {
     for n in [1_000, 10_000] {
         let cases = dir.path().join(format!("cases-{n}"));
         let out = dir.path().join(format!("out-{n}"));
-        write_cases(&cases, n);
+        support::write_cases(&cases, n);
         let (wall, rss) = run(&cases, &out);
         let page = out.join("report.html");
         let (open, in_page) = match browser {
