@@ -27,7 +27,13 @@ pub fn lint(sources: &SourceArgs, dialect: Option<&str>) -> Exit {
             .iter()
             .filter_map(|s| Some(format!("  {}: {}", s.id, s.not_applicable.as_ref()?)))
             .collect();
-        if !out.is_empty() {
+        // With a user's folder, what the built-ins leave out is not news: list the user's.
+        let user_folder_given = inputs
+            .dialects
+            .iter()
+            .any(|x| !x.file.starts_with("(embedded)/"));
+        let shown = !user_folder_given || !d.file.starts_with("(embedded)/");
+        if !out.is_empty() && shown {
             left_out.push(format!(
                 "{} leaves out {} step(s), as its spec says:\n{}",
                 d.name(),
