@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use super::journal::{Credential, Durability, Entry, Journal};
 use super::step::{Held, StepEnv};
-use super::touched::{credential_of, touched_accounts};
+use super::touched::{account_entry, credential_of, touched_accounts};
 use crate::plan::Step;
 
 /// The first batch of passwords generated ahead for a set of accounts; each further batch is
@@ -128,17 +128,12 @@ pub fn reserve(
         }
         accounts.push((index, actor.as_ref().map(|a| a.username.clone())));
         entries.push(Entry {
-            id: 0,
-            dialect: step.dialect.clone(),
-            base_url: env.http.base_url.clone(),
-            role: state.account.role.clone(),
-            username: state.account.username.clone().unwrap_or_default(),
-            user_id: state.user_id.clone(),
             original,
             candidates,
             case: case.to_string(),
             actor,
             admins: env.admins.to_vec(),
+            ..account_entry(env, step, state)
         });
     }
     let ids = journal.open_many(entries, Durability::Synced)?;

@@ -36,6 +36,24 @@ pub fn may_have_changed(status: Option<u16>) -> bool {
 }
 
 /// The credentials a later restore may log in with: an administrator's, or the actor's.
+/// A journal entry naming `state`'s account on `step`'s target; the caller fills in what it
+/// journals (original, candidates, case, actor, administrators).
+pub fn account_entry(env: &StepEnv<'_>, step: &Step, state: &AccountState) -> Entry {
+    Entry {
+        id: 0,
+        dialect: step.dialect.clone(),
+        base_url: env.http.base_url.clone(),
+        role: state.account.role.clone(),
+        username: state.account.username.clone().unwrap_or_default(),
+        user_id: state.user_id.clone(),
+        original: String::new(),
+        candidates: Vec::new(),
+        case: String::new(),
+        actor: None,
+        admins: Vec::new(),
+    }
+}
+
 pub fn credential_of(state: &AccountState) -> Option<Credential> {
     Some(Credential {
         role: state.account.role.clone(),
@@ -78,12 +96,6 @@ pub fn journal_before_send(
     }
     let ids = journal.open_many(
         vec![Entry {
-            id: 0,
-            dialect: step.dialect.clone(),
-            base_url: env.http.base_url.clone(),
-            role: state.account.role.clone(),
-            username: state.account.username.clone().unwrap_or_default(),
-            user_id: state.user_id.clone(),
             original,
             candidates: tries,
             case: step.id.clone(),
@@ -91,6 +103,7 @@ pub fn journal_before_send(
             // The synced entries name them; `restore` gathers an account's administrators from
             // all its entries.
             admins: Vec::new(),
+            ..account_entry(env, step, state)
         }],
         Durability::Unsynced,
     )?;

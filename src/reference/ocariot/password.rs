@@ -22,12 +22,7 @@ pub async fn change(
     headers: HeaderMap,
     raw: Result<Bytes, BytesRejection>,
 ) -> Response {
-    // An id axum cannot decode (bad percent-encoding) is simply not a valid id.
-    let user_id = path.map(|Path(id)| id).unwrap_or_default();
-    match run(&state, &user_id, &headers, raw.as_deref().ok(), true) {
-        Ok(response) => response,
-        Err(e) => e.into_route_response(&state.faults),
-    }
+    answer(&state, path, &headers, raw, true)
 }
 
 /// The same route with a trailing slash, served only with the fault that routes it past the
@@ -38,8 +33,21 @@ pub async fn change_trailing_slash(
     headers: HeaderMap,
     raw: Result<Bytes, BytesRejection>,
 ) -> Response {
+    answer(&state, path, &headers, raw, false)
+}
+
+/// Both routes: the checks (the ownership rule only when `ownership`), then the first failure
+/// or the success.
+fn answer(
+    state: &Shared,
+    path: Result<Path<String>, PathRejection>,
+    headers: &HeaderMap,
+    raw: Result<Bytes, BytesRejection>,
+    ownership: bool,
+) -> Response {
+    // An id axum cannot decode (bad percent-encoding) is simply not a valid id.
     let user_id = path.map(|Path(id)| id).unwrap_or_default();
-    match run(&state, &user_id, &headers, raw.as_deref().ok(), false) {
+    match run(state, &user_id, headers, raw.as_deref().ok(), ownership) {
         Ok(response) => response,
         Err(e) => e.into_route_response(&state.faults),
     }
