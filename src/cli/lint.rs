@@ -64,32 +64,33 @@ pub fn lint(sources: &SourceArgs, dialect: Option<&str>) -> Exit {
     Exit::Pass
 }
 
+/// A reason, where in the dialect file it comes from, and the steps it concerns.
+type Unplannable<'a> = (&'a str, Option<&'a Vec<String>>, Vec<&'a str>);
+
 /// Steps the stand-in accounts cannot plan: one line per reason, pointed at the outcome or
 /// refinement of the dialect file it comes from (a refinement using `{{ key }}` that matches a
 /// raw-body case, say), with the cases it concerns.
 fn unplannable(d: &crate::spec::LoadedDialect, steps: &[crate::plan::Step]) -> Vec<String> {
-    let mut grouped: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut grouped: Vec<Unplannable> = Vec::new();
     for s in steps {
         let Some(why) = s.skip.as_deref() else {
             continue;
         };
-        match grouped.iter_mut().find(|(w, _)| *w == why) {
-            Some((_, ids)) => ids.push(&s.id),
-            None => grouped.push((why, vec![&s.id])),
+        let at = s.skip_at.as_ref();
+        match grouped.iter_mut().find(|(w, a, _)| *w == why && *a == at) {
+            Some((_, _, ids)) => ids.push(&s.id),
+            None => grouped.push((why, at, vec![&s.id])),
         }
     }
     let text = crate::source::SourceFile::read(std::path::Path::new(&d.file)).ok();
     let positions = text.as_ref().map(|f| crate::source::PosMap::parse(&f.text));
     grouped
         .into_iter()
-        .map(|(why, ids)| {
-            let path = why
-                .strip_prefix(crate::plan::UNRESOLVED)
-                .and_then(crate::plan::unresolved_at);
+        .map(|(why, path, ids)| {
             let at = positions
                 .as_ref()
-                .zip(path)
-                .and_then(|(p, path)| p.key(&path))
+                .zip(path.filter(|p| !p.is_empty()))
+                .and_then(|(p, path)| p.key(path))
                 .map(|p| format!("{}:{}:{}: ", d.file, p.line, p.column))
                 .unwrap_or_else(|| format!("{}: ", d.name()));
             let shown: Vec<&str> = ids.iter().take(8).copied().collect();

@@ -284,15 +284,17 @@ fn build_step(
     let mut skip = who.skip.clone();
     let expect = match outcome.filter(|_| not_applicable.is_none()) {
         Some(o) => resolve_expectation(&outcome_name, &o, dialect, &subject),
-        None => Err(format!("dialect does not map outcome `{outcome_name}`")),
+        None => Err(super::expect::Unresolved::unmapped(&outcome_name)),
     };
     let expect = match d.generated.as_ref().filter(|g| !g.any_of.is_empty()) {
         Some(g) => silent_expectation(&g.any_of, &g.refusals, dialect, &subject),
         None => expect,
     };
+    let mut skip_at = None;
     let expect = expect.unwrap_or_else(|e| {
-        if not_applicable.is_none() {
-            skip.get_or_insert(format!("{}{e}", super::UNRESOLVED));
+        if not_applicable.is_none() && skip.is_none() {
+            skip = Some(format!("cannot resolve the expectation: {e}"));
+            skip_at = Some(e.at);
         }
         super::Expectation::none(&outcome_name)
     });
@@ -334,6 +336,7 @@ fn build_step(
         file: case.file.name.clone(),
         line: Some(d.id.referenced.line()).filter(|l| *l > 0),
         tags: d.tags.clone(),
+        skip_at,
         actor: who.actor,
         target: who.target.clone(),
         auth,

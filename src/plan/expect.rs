@@ -109,15 +109,42 @@ pub fn raw_kind(raw: &str) -> &'static str {
     }
 }
 
+/// An expectation a dialect cannot give a step, and where in the dialect file that comes from
+/// (`["outcomes", NAME, "when", I]`; empty when no entry of the file is at fault).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unresolved {
+    pub at: Vec<String>,
+    pub message: String,
+}
+
+impl Unresolved {
+    /// The dialect maps no response for the outcome.
+    pub fn unmapped(outcome: &str) -> Unresolved {
+        Unresolved {
+            at: Vec::new(),
+            message: format!("dialect does not map outcome `{outcome}`"),
+        }
+    }
+}
+
+impl std::fmt::Display for Unresolved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.at.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", crate::source::dotted(&self.at), self.message)
+        }
+    }
+}
+
 /// The outcome's answer for this subject: the outcome with its first matching refinement merged
-/// over it. An error names where in the dialect it comes from (`outcomes.NAME.when[I]: ...`, see
-/// [`unresolved_at`]).
+/// over it. An error says which outcome or refinement of the dialect it comes from.
 pub fn resolve_expectation(
     outcome_name: &str,
     outcome: &Outcome,
     dialect: &LoadedDialect,
     subject: &Subject,
-) -> Result<Expectation, String> {
+) -> Result<Expectation, Unresolved> {
     // The outcome's own settings: its refinements are not cloned for every step (a 10,000-case
     // plan spent more on cloning them than on anything else).
     let mut merged = Outcome {
@@ -134,28 +161,13 @@ pub fn resolve_expectation(
     if let Some(r) = refinement.and_then(|i| outcome.when.get(i)) {
         overlay(&mut merged, &r.then);
     }
-    resolve_merged(outcome_name, merged, refinement, dialect, subject).map_err(|e| {
-        let within = refinement
-            .map(|i| format!(".when[{i}]"))
-            .unwrap_or_default();
-        format!("outcomes.{outcome_name}{within}: {e}")
+    resolve_merged(outcome_name, merged, refinement, dialect, subject).map_err(|message| {
+        let mut at = vec!["outcomes".to_string(), outcome_name.to_string()];
+        if let Some(i) = refinement {
+            at.extend(["when".to_string(), i.to_string()]);
+        }
+        Unresolved { at, message }
     })
-}
-
-/// The path in the dialect file an error of [`resolve_expectation`] names
-/// (`["outcomes", NAME, "when", I]`).
-pub fn unresolved_at(error: &str) -> Option<Vec<String>> {
-    let (place, _) = error.split_once(": ")?;
-    let rest = place.strip_prefix("outcomes.")?;
-    let (name, when) = match rest.split_once(".when[") {
-        Some((n, i)) => (n, Some(i.trim_end_matches(']'))),
-        None => (rest, None),
-    };
-    let mut path = vec!["outcomes".to_string(), name.to_string()];
-    if let Some(i) = when {
-        path.extend(["when".to_string(), i.to_string()]);
-    }
-    Some(path)
 }
 
 fn resolve_merged(

@@ -16,13 +16,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use expand::expand_case;
-pub use expect::{Expectation, Subject, kind_of, raw_kind, resolve_expectation, unresolved_at};
+pub use expect::{Expectation, Subject, Unresolved, kind_of, raw_kind, resolve_expectation};
 pub use placement::valid_change;
 pub use select::Selection;
-
-/// How a step's skip reason begins when its expectation cannot be resolved (the rest is
-/// [`resolve_expectation`]'s error).
-pub const UNRESOLVED: &str = "cannot resolve the expectation: ";
 
 use crate::case::Case;
 use crate::spec::LoadedDialect;
@@ -107,6 +103,9 @@ pub struct Step {
     pub new_password_key: Option<String>,
     /// Why the step cannot run (e.g. no account for a role); reported as skipped.
     pub skip: Option<String>,
+    /// Where in the dialect file the skip comes from (an outcome or refinement that cannot give
+    /// this step an expectation), for `lint` to point at.
+    pub skip_at: Option<Vec<String>>,
     /// Why the case does not apply to this dialect at all (a field the route does not take, an
     /// outcome the API cannot produce), as the dialect says; reported as skipped, and by `lint`
     /// and `plan` as left out rather than as a problem.

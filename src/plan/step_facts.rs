@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::expand::Who;
-use super::expect::{Subject, kind_of, resolve_expectation};
+use super::expect::{Subject, Unresolved, kind_of, resolve_expectation};
 use super::{AuthMode, TargetUser};
 use crate::case::{Case, Expect};
 use crate::coverage::rule;
@@ -45,12 +45,12 @@ pub(super) fn silent_expectation(
     refusals: &[u16],
     dialect: &LoadedDialect,
     subject: &Subject,
-) -> Result<super::Expectation, String> {
+) -> Result<super::Expectation, Unresolved> {
     let alternatives = outcomes
         .iter()
         .map(|name| match dialect.spec.outcomes.get(name) {
             Some(o) => resolve_expectation(name, o, dialect, subject),
-            None => Err(format!("dialect does not map outcome `{name}`")),
+            None => Err(Unresolved::unmapped(name)),
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(super::Expectation::any_of(alternatives, refusals))
