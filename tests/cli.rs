@@ -96,7 +96,7 @@ fn a_fault_fails_its_cases_with_exit_1() {
         // The user is told which account the lenient server changed, and that it is back.
         .stderr(predicate::str::contains(
             "passwords changed by cases that expected a refusal: ocariot/empty-new-password \
-             (admin#1 (admin1), restored by itself), ocariot/gen-new-password[empty:empty] \
+             (family#2 (family2), restored by itself), ocariot/gen-new-password[empty:empty] \
              (educator#1 (educator1), restored by itself); each was restored and checked by logging in",
         ));
 }

@@ -74,8 +74,45 @@ fn generated_cases_spread_over_every_account_that_can_play_the_actor() {
     assert!(plan.contains(
         "ocariot/gen-user-id[ids:trailing-slash-other]  as admin#1 (admin1), admin#2 (admin2)'s password"
     ), "{plan}");
-    // Hand-written cases stay on the first account of their role.
+    // A hand-written case naming a restorer role stays on its first account.
     assert!(plan.contains("ocariot/change-own-password[admin]  as admin#1 (admin1)"));
+}
+
+#[test]
+fn hand_written_cases_take_turns_too() {
+    let plan = plan(&["--no-generated"]);
+    let actors: Vec<&str> = plan
+        .lines()
+        .filter_map(|l| l.split("  as ").nth(1))
+        .filter_map(|rest| rest.split(',').next())
+        .collect();
+    // The default actor goes round every self-service account but the restorers'; a named
+    // role round its own accounts (two of each in the stand-in accounts).
+    for role in [
+        "educator",
+        "family",
+        "healthprofessional",
+        "child",
+        "application",
+    ] {
+        for n in [1, 2] {
+            let who = format!("{role}#{n} ({role}{n})");
+            assert!(
+                actors.contains(&who.as_str()),
+                "{who} never acts: {actors:?}"
+            );
+        }
+    }
+    assert!(!actors.contains(&"admin#2 (admin2)"), "{actors:?}");
+    // `vary` values are steps of their own: they take turns as well.
+    let varied: Vec<&str> = plan
+        .lines()
+        .filter(|l| l.starts_with("ocariot/wrong-type-old-password["))
+        .filter_map(|l| l.split("  as ").nth(1))
+        .filter_map(|rest| rest.split(',').next())
+        .collect();
+    assert!(varied.len() >= 2, "{plan}");
+    assert!(varied.windows(2).all(|w| w[0] != w[1]), "{varied:?}");
 }
 
 #[test]

@@ -109,9 +109,6 @@ pub struct Generated {
     pub path_suffix: String,
     /// The body as JSON text with `{{ variables }}` (duplicate keys cannot be a JSON value).
     pub body_text: Option<String>,
-    /// Position among the cases its `generate:` stands for: which of the role's accounts acts
-    /// (round robin), so generated cases spread over every account that can play the role.
-    pub spread: usize,
 }
 
 /// Outcome name a generator case gives as `expect`: the generator computes each value's.

@@ -81,8 +81,7 @@ pub fn expand(case: &Case, dialect: &LoadedDialect) -> Vec<Case> {
     g.families
         .iter()
         .flat_map(|fam| families::variants(&fam.value, field, dialect))
-        .enumerate()
-        .map(|(spread, v)| derived(case, def_for(case, field, v, spread)))
+        .map(|v| derived(case, def_for(case, field, v)))
         .collect()
 }
 
@@ -95,7 +94,7 @@ fn derived(case: &Case, def: crate::case::CaseDef) -> Case {
 }
 
 /// The case file's case with the variant's change and computed expectation in place.
-fn def_for(case: &Case, field: Option<&str>, v: Variant, spread: usize) -> crate::case::CaseDef {
+fn def_for(case: &Case, field: Option<&str>, v: Variant) -> crate::case::CaseDef {
     let mut def = case.def.clone();
     let (referenced, defined) = (def.id.referenced, def.id.defined);
     let at = |value: String| Spanned::new(value, referenced, defined);
@@ -123,7 +122,6 @@ fn def_for(case: &Case, field: Option<&str>, v: Variant, spread: usize) -> crate
         family: v.family.to_string(),
         any_of,
         refusals,
-        spread,
         ..Generated::default()
     };
     match v.change {

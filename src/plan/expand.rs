@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::expect::{raw_kind, resolve_expectation};
 use super::placement::{place_fields, valid_fields};
+use super::spread::{self, Turns};
 use super::step_facts::{
     base_outcome, not_applicable, rules_exercised, silent_expectation, spec_expect, subject_of,
 };
@@ -93,7 +94,7 @@ fn targets_for(
     nth: usize,
 ) -> Vec<Who> {
     let d = &case.def;
-    let plain = super::spread::plain_accounts(target, role);
+    let plain = spread::plain_accounts(target, role);
     let actor = if d.requires.is_empty() {
         target.account(role, nth)
     } else {
@@ -180,17 +181,15 @@ fn value_label(v: &Value) -> String {
     }
 }
 
-/// Expands one case into the steps it stands for on `dialect`.
-pub fn expand_case(case: &Case, dialect: &LoadedDialect, target: &Target) -> Vec<Step> {
+/// Expands one case into the steps it stands for on `dialect`; `turns` counts the plan's spread
+/// steps, so consecutive ones act as different accounts (see `spread`).
+pub fn expand_case(
+    case: &Case,
+    dialect: &LoadedDialect,
+    target: &Target,
+    turns: &mut Turns,
+) -> Vec<Step> {
     let d = &case.def;
-    let selector = d.actor.as_ref().map_or("@one", |a| a.value.as_str());
-    // A generated case takes its turn among the accounts that can play its actor.
-    let turn = super::spread::turn(case, dialect, target);
-    let (roles, named) = match &turn {
-        Some((role, _)) => (vec![role.clone()], false),
-        None => resolve_roles(selector, dialect),
-    };
-    let nth = turn.map_or(0, |(_, nth)| nth);
     let variants: Vec<Option<(String, Value)>> = match &d.vary {
         Some(v) => v
             .values
@@ -200,18 +199,33 @@ pub fn expand_case(case: &Case, dialect: &LoadedDialect, target: &Target) -> Vec
         None => vec![None],
     };
     let mut steps = Vec::new();
-    for role in &roles {
+    let mut push = |role: &str, named: bool, nth: usize, variant: &Option<(String, Value)>| {
         for who in targets_for(case, dialect, target, role, nth) {
-            for variant in &variants {
-                let mut id = case.id().to_string();
-                if named || !who.suffix.is_empty() {
-                    id.push_str(&format!("[{role}{}]", who.suffix));
-                }
-                if let Some((f, v)) = variant {
-                    id.push_str(&format!("[{f}={}]", value_label(v)));
-                }
-                steps.push(build_step(case, dialect, role, &who, variant.as_ref(), id));
+            let mut id = case.id().to_string();
+            if named || !who.suffix.is_empty() {
+                id.push_str(&format!("[{role}{}]", who.suffix));
             }
+            if let Some((f, v)) = variant {
+                id.push_str(&format!("[{f}={}]", value_label(v)));
+            }
+            steps.push(build_step(case, dialect, role, &who, variant.as_ref(), id));
+        }
+    };
+    // The default actor: each step takes its turn among every account that can play it.
+    if let Some(pool) = spread::default_actor_pool(case, dialect, target) {
+        for variant in &variants {
+            if let Some((role, nth)) = spread::next_in(&pool, turns) {
+                push(&role, false, nth, variant);
+            }
+        }
+        return steps;
+    }
+    let selector = d.actor.as_ref().map_or("@one", |a| a.value.as_str());
+    let (roles, named) = resolve_roles(selector, dialect);
+    for role in &roles {
+        for variant in &variants {
+            let nth = spread::next_of_role(case, dialect, target, role, turns);
+            push(role, named, nth, variant);
         }
     }
     steps
