@@ -49,7 +49,13 @@ pub struct Redactor {
 /// forms) are searched one by one: building an automaton for them cost more than every search it
 /// would serve (a tenth of a 10,000-case run). `None` when the automaton could not be built (it
 /// cannot for plain strings, but then every text is masked whole rather than shown unredacted).
-enum Patterns {
+struct Patterns {
+    search: Search,
+    /// A needle holds the byte [`many`] joins texts with: they are then searched one by one.
+    holds_joint: bool,
+}
+
+enum Search {
     /// Each needle's searcher, built once (building one per text searched cost more than the
     /// search itself).
     Few(Vec<memchr::memmem::Finder<'static>>),
@@ -60,6 +66,19 @@ enum Patterns {
 const FEW_NEEDLES: usize = 16;
 
 impl Patterns {
+    fn compile(needles: &IndexSet<String>) -> Self {
+        Self {
+            search: Search::compile(needles),
+            holds_joint: needles.iter().any(|n| n.contains(many::JOINT)),
+        }
+    }
+
+    fn spans(&self, text: &str, out: &mut Vec<(usize, usize)>) -> Result<(), ()> {
+        self.search.spans(text, out)
+    }
+}
+
+impl Search {
     fn compile(needles: &IndexSet<String>) -> Self {
         if needles.len() <= FEW_NEEDLES {
             let finders = needles
@@ -205,24 +224,7 @@ impl Redactor {
                 return;
             }
         }
-        if spans.is_empty() {
-            return;
-        }
-        spans.sort_unstable();
-        let mut out = String::with_capacity(text.len());
-        let mut masked_to = 0;
-        for (start, end) in spans {
-            if start < masked_to {
-                // Overlaps the previous mask (another layer's match): widen it.
-                masked_to = masked_to.max(end);
-                continue;
-            }
-            out.push_str(text.get(masked_to..start).unwrap_or_default());
-            out.push_str(MARKER);
-            masked_to = end;
-        }
-        out.push_str(text.get(masked_to..).unwrap_or_default());
-        *text = out;
+        mask_spans(text, spans);
     }
 
     /// Redacts every string of a JSON value in place, object keys included (a body may use data
@@ -269,6 +271,29 @@ impl Redactor {
             self.compiled = OnceLock::new();
         }
     }
+}
+
+/// Replaces the byte ranges `spans` (whole needles, so on char boundaries) of `text` with
+/// [`MARKER`]; ranges that overlap (matches of different layers) are masked as one.
+fn mask_spans(text: &mut String, mut spans: Vec<(usize, usize)>) {
+    if spans.is_empty() {
+        return;
+    }
+    spans.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut masked_to = 0;
+    for (start, end) in spans {
+        if start < masked_to {
+            // Overlaps the previous mask (another layer's match): widen it.
+            masked_to = masked_to.max(end);
+            continue;
+        }
+        out.push_str(text.get(masked_to..start).unwrap_or_default());
+        out.push_str(MARKER);
+        masked_to = end;
+    }
+    out.push_str(text.get(masked_to..).unwrap_or_default());
+    *text = out;
 }
 
 /// `Bearer abc` -> `Bearer ***`; anything without a recognisable scheme word -> `***`.
@@ -322,6 +347,7 @@ fn percent_encode(s: &str, keep: impl Fn(u8) -> bool, space_as_plus: bool) -> St
 }
 
 mod book;
+mod many;
 mod results;
 #[cfg(test)]
 mod tests;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 pub use locate::{Located, Problem, check_value_as, locate};
 pub use positions::{Pos, PosMap};
-pub use structure::{Shape, structural_problems, with_structure};
+pub use structure::{Shape, structural_problems, with_structure, worth_a_look};
 pub use yaml_errors::dotted;
 
 /// A text file read from disk or from the copy embedded in the binary.

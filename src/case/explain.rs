@@ -3,6 +3,7 @@
 
 use crate::source::{
     LoadError, Located, Shape, SourceFile, check_value_as, dotted, locate, with_structure,
+    worth_a_look,
 };
 use crate::spec::Outcome;
 
@@ -12,6 +13,7 @@ pub(super) fn every_structural_problem(
     first: Option<LoadError>,
 ) -> Vec<LoadError> {
     match serde_saphyr::from_str::<serde_json::Value>(&file.text) {
+        Ok(doc) if !worth_a_look(first.is_none(), &doc) => Vec::new(),
         Ok(doc) => {
             let here = Located::new(file.clone());
             with_structure(first, Shape::CaseFile, &doc, &[&here])

@@ -81,6 +81,24 @@ pub fn field_valid(dialect: &LoadedDialect, field: &str, value: &Value) -> Optio
         return None;
     }
     let schema = dialect.schemas.get(cp.schema.as_ref()?)?;
+    let mut body = dialect
+        .sample_body
+        .get_or_init(|| sample_body(dialect))
+        .clone()?;
+    if let Value::Object(map) = &mut body {
+        map.insert(place.key.clone(), value.clone());
+    }
+    let at = format!("/{}", place.key);
+    Some(
+        !schema
+            .validator
+            .iter_errors(&body)
+            .any(|e| e.instance_path().as_str().starts_with(&at)),
+    )
+}
+
+/// The valid request's body with a sample password and the id of nobody in it.
+fn sample_body(dialect: &LoadedDialect) -> Option<Value> {
     let crate::plan::BodyPlan::Json(body) = crate::plan::valid_change(dialect).body else {
         return None;
     };
@@ -92,17 +110,7 @@ pub fn field_valid(dialect: &LoadedDialect, field: &str, value: &Value) -> Optio
             .map(|u| u.nonexistent.clone()),
         _ => Some(json!("Sample-password-1")),
     };
-    let mut body = render_value(&body, &sample).ok()?;
-    if let Value::Object(map) = &mut body {
-        map.insert(place.key.clone(), value.clone());
-    }
-    let at = format!("/{}", place.key);
-    Some(
-        !schema
-            .validator
-            .iter_errors(&body)
-            .any(|e| e.instance_path().as_str().starts_with(&at)),
-    )
+    render_value(&body, &sample).ok()
 }
 
 /// The dialect documents a refusal (`invalid_field`) for a value of this kind in this field even

@@ -3,9 +3,10 @@
 
 use serde_json::Value;
 
-use super::expect::{raw_kind, resolve_expectation};
+use super::expect::{Unresolved, raw_kind, resolve_expectation};
 use super::placement::{place_fields, valid_fields};
-use super::spread::{self, Turns};
+use super::spread;
+use super::state::PlanState;
 use super::step_facts::{
     base_outcome, not_applicable, rules_exercised, silent_expectation, spec_expect, subject_of,
 };
@@ -181,13 +182,13 @@ fn value_label(v: &Value) -> String {
     }
 }
 
-/// Expands one case into the steps it stands for on `dialect`; `turns` counts the plan's spread
-/// steps, so consecutive ones act as different accounts (see `spread`).
+/// Expands one case into the steps it stands for on `dialect`; `state` is the plan's so far
+/// (consecutive steps take turns over the accounts, see `spread`).
 pub fn expand_case(
     case: &Case,
     dialect: &LoadedDialect,
     target: &Target,
-    turns: &mut Turns,
+    state: &mut PlanState,
 ) -> Vec<Step> {
     let d = &case.def;
     let variants: Vec<Option<(String, Value)>> = match &d.vary {
@@ -199,7 +200,11 @@ pub fn expand_case(
         None => vec![None],
     };
     let mut steps = Vec::new();
-    let mut push = |role: &str, named: bool, nth: usize, variant: &Option<(String, Value)>| {
+    let mut push = |state: &mut PlanState,
+                    role: &str,
+                    named: bool,
+                    nth: usize,
+                    variant: &Option<(String, Value)>| {
         for who in targets_for(case, dialect, target, role, nth) {
             let mut id = case.id().to_string();
             if named || !who.suffix.is_empty() {
@@ -208,14 +213,22 @@ pub fn expand_case(
             if let Some((f, v)) = variant {
                 id.push_str(&format!("[{f}={}]", value_label(v)));
             }
-            steps.push(build_step(case, dialect, role, &who, variant.as_ref(), id));
+            steps.push(build_step(
+                case,
+                dialect,
+                state,
+                role,
+                &who,
+                variant.as_ref(),
+                id,
+            ));
         }
     };
     // The default actor: each step takes its turn among every account that can play it.
     if let Some(pool) = spread::default_actor_pool(case, dialect, target) {
         for variant in &variants {
-            if let Some((role, nth)) = spread::next_in(&pool, turns) {
-                push(&role, false, nth, variant);
+            if let Some((role, nth)) = spread::next_in(&pool, &mut state.turns) {
+                push(state, &role, false, nth, variant);
             }
         }
         return steps;
@@ -224,8 +237,8 @@ pub fn expand_case(
     let (roles, named) = resolve_roles(selector, dialect);
     for role in &roles {
         for variant in &variants {
-            let nth = spread::next_of_role(case, dialect, target, role, turns);
-            push(role, named, nth, variant);
+            let nth = spread::next_of_role(case, dialect, target, role, &mut state.turns);
+            push(state, role, named, nth, variant);
         }
     }
     steps
@@ -234,6 +247,7 @@ pub fn expand_case(
 fn build_step(
     case: &Case,
     dialect: &LoadedDialect,
+    state: &mut PlanState,
     role: &str,
     who: &Who,
     variant: Option<&(String, Value)>,
@@ -290,15 +304,19 @@ fn build_step(
     };
 
     let expect_src = spec_expect(case, dialect);
-    let (outcome_name, outcome) = match &expect_src {
-        Expect::Outcome(n) => (n.clone(), spec.outcomes.get(n).cloned()),
-        Expect::Explicit(o) => ("explicit".to_string(), Some((**o).clone())),
+    let outcome_name = match expect_src {
+        Expect::Outcome(n) => n.clone(),
+        Expect::Explicit(_) => "explicit".to_string(),
     };
     let not_applicable = not_applicable(case, dialect, variant, &outcome_name);
     let mut skip = who.skip.clone();
-    let expect = match outcome.filter(|_| not_applicable.is_none()) {
-        Some(o) => resolve_expectation(&outcome_name, &o, dialect, &subject),
-        None => Err(super::expect::Unresolved::unmapped(&outcome_name)),
+    let expect = match expect_src {
+        _ if not_applicable.is_some() => Err(Unresolved::unmapped(&outcome_name)),
+        Expect::Explicit(o) => resolve_expectation(&outcome_name, o, dialect, &subject),
+        Expect::Outcome(n) => match spec.outcomes.get(n) {
+            Some(o) => state.dialect_outcome(n, o, dialect, &subject),
+            None => Err(Unresolved::unmapped(n)),
+        },
     };
     let expect = match d.generated.as_ref().filter(|g| !g.any_of.is_empty()) {
         Some(g) => silent_expectation(&g.any_of, &g.refusals, dialect, &subject),

@@ -157,7 +157,7 @@ pub fn resolve_expectation(
         doc: outcome.doc.clone(),
         when: Vec::new(),
     };
-    let refinement = outcome.when.iter().position(|r| matches(r, subject));
+    let refinement = refinement_for(outcome, subject);
     if let Some(r) = refinement.and_then(|i| outcome.when.get(i)) {
         overlay(&mut merged, &r.then);
     }
@@ -247,6 +247,11 @@ fn resolve_merged(
         refinement,
         any_of: Vec::new(),
     })
+}
+
+/// The first of the outcome's `when:` refinements that applies to the subject.
+pub(super) fn refinement_for(outcome: &Outcome, subject: &Subject) -> Option<usize> {
+    outcome.when.iter().position(|r| matches(r, subject))
 }
 
 fn matches(r: &Refinement, s: &Subject) -> bool {

@@ -10,6 +10,7 @@ pub mod order;
 mod placement;
 mod select;
 mod spread;
+mod state;
 mod step_facts;
 
 use serde::Serialize;
@@ -19,7 +20,7 @@ pub use expand::expand_case;
 pub use expect::{Expectation, Subject, Unresolved, kind_of, raw_kind, resolve_expectation};
 pub use placement::valid_change;
 pub use select::Selection;
-pub use spread::Turns;
+pub use state::PlanState;
 
 use crate::case::Case;
 use crate::spec::LoadedDialect;
@@ -141,7 +142,7 @@ pub struct Plan {
 
 /// Builds the plan of `dialect` for `cases` against `target`'s accounts.
 pub fn build_plan(cases: &[Case], dialect: &LoadedDialect, target: &Target) -> Plan {
-    let mut turns = Turns::default();
+    let mut state = PlanState::default();
     let steps = cases
         .iter()
         .filter(|c| {
@@ -153,7 +154,7 @@ pub fn build_plan(cases: &[Case], dialect: &LoadedDialect, target: &Target) -> P
         // The one seam with the generator: a case with `generate:` stands for the cases it
         // derives on this dialect; any other case for itself.
         .flat_map(|c| crate::generate::expand(c, dialect))
-        .flat_map(|c| expand_case(&c, dialect, target, &mut turns))
+        .flat_map(|c| expand_case(&c, dialect, target, &mut state))
         .collect();
     Plan {
         dialect: dialect.name().to_string(),

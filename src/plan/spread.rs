@@ -28,7 +28,7 @@ pub(super) fn plain_accounts(target: &Target, role: &str) -> usize {
 /// The turns taken so far in one plan, per round (a role's accounts, or `@one`'s pool): each
 /// spread step takes the next of its round, so every round goes evenly over its accounts.
 #[derive(Debug, Default)]
-pub struct Turns(std::collections::HashMap<String, usize>);
+pub(super) struct Turns(std::collections::HashMap<String, usize>);
 
 impl Turns {
     fn take(&mut self, round: &str) -> usize {

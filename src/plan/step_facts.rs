@@ -102,13 +102,12 @@ pub(super) fn not_applicable(
 }
 
 /// The expectation for this dialect: its own override, else one for a dialect it extends, else `expect`.
-pub(super) fn spec_expect(case: &Case, dialect: &LoadedDialect) -> Expect {
+pub(super) fn spec_expect<'a>(case: &'a Case, dialect: &LoadedDialect) -> &'a Expect {
     dialect
         .lineage
         .iter()
         .find_map(|n| case.def.expect_by_dialect.get(n))
-        .map(|x| x.value.clone())
-        .unwrap_or_else(|| case.def.expect.value.clone())
+        .map_or(&case.def.expect.value, |x| &x.value)
 }
 
 pub(super) fn subject_of<'a>(

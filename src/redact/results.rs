@@ -66,7 +66,8 @@ impl Redactor {
         copy
     }
 
-    /// Redacts one case in place: every string, and sensitive header values wholesale.
+    /// Redacts one case in place: sensitive header values wholesale, then every string, all in
+    /// one search per layer ([`Redactor::redact_many`]).
     pub fn redact_case_in_place(&self, case: &mut CaseResult) {
         let CaseResult {
             dialect,
@@ -87,38 +88,29 @@ impl Redactor {
             line: _,
             subject,
         } = case;
-        self.redact_all([dialect, id, title, theme, expected_outcome]);
-        tags.iter_mut()
-            .chain(reasons.iter_mut())
-            .chain(changed_accounts.iter_mut().map(|c| &mut c.account))
-            .chain(doc.iter_mut())
-            .chain(file.iter_mut())
-            .chain(subject.fields.iter_mut())
-            .chain(subject.rules.iter_mut())
-            .for_each(|s| self.redact_in_place(s));
-        checks.iter_mut().for_each(|c| self.redact_check(c));
-        exchanges.iter_mut().for_each(|e| self.redact_exchange(e));
-    }
-
-    fn redact_check(&self, check: &mut CheckResult) {
-        let CheckResult {
-            kind: _,
-            at,
-            passed: _,
-            expected,
-            actual,
-            details,
-            schema_fragment,
-        } = check;
-        self.redact_all([expected, actual]);
-        at.iter_mut().for_each(|a| self.redact_in_place(a));
-        details.iter_mut().for_each(|d| self.redact_in_place(d));
-        if let Some(v) = schema_fragment {
-            self.redact_value(v);
+        let mut texts: Vec<&mut String> = vec![dialect, id, title, theme, expected_outcome];
+        texts.extend(
+            tags.iter_mut()
+                .chain(reasons.iter_mut())
+                .chain(changed_accounts.iter_mut().map(|c| &mut c.account))
+                .chain(doc.iter_mut())
+                .chain(file.iter_mut())
+                .chain(subject.fields.iter_mut())
+                .chain(subject.rules.iter_mut()),
+        );
+        for check in checks {
+            if let Some(v) = check_texts(check, &mut texts) {
+                self.redact_value(v);
+            }
         }
+        for exchange in exchanges {
+            self.exchange_texts(exchange, &mut texts);
+        }
+        self.redact_many(&mut texts);
     }
 
-    fn redact_exchange(&self, exchange: &mut Exchange) {
+    /// Masks the exchange's sensitive header values, then adds every string of it to `texts`.
+    fn exchange_texts<'a>(&self, exchange: &'a mut Exchange, texts: &mut Vec<&'a mut String>) {
         let Exchange {
             purpose,
             request,
@@ -126,27 +118,16 @@ impl Redactor {
             error,
             duration_ms: _,
         } = exchange;
-        self.redact_in_place(purpose);
-        error.iter_mut().for_each(|e| self.redact_in_place(e));
         self.redact_headers(&mut request.headers);
-        self.redact_all([&mut request.method, &mut request.url]);
-        request
-            .body
-            .iter_mut()
-            .for_each(|b| self.redact_in_place(b));
-        self.redact_header_text(&mut request.headers);
+        texts.extend([purpose, &mut request.method, &mut request.url]);
+        texts.extend(error.iter_mut().chain(request.body.iter_mut()));
+        // Secrets inside any header name or value too (a gateway key under a header the
+        // dialect does not call sensitive).
+        texts.extend(request.headers.iter_mut().flat_map(|(n, v)| [n, v]));
         if let Some(r) = response {
             self.redact_headers(&mut r.headers);
-            self.redact_header_text(&mut r.headers);
-            self.redact_in_place(&mut r.body);
-        }
-    }
-
-    /// Secrets inside any header name or value (a gateway key under a header the dialect does
-    /// not call sensitive).
-    fn redact_header_text(&self, headers: &mut [(String, String)]) {
-        for (name, value) in headers {
-            self.redact_all([name, value]);
+            texts.extend(r.headers.iter_mut().flat_map(|(n, v)| [n, v]));
+            texts.push(&mut r.body);
         }
     }
 
@@ -155,4 +136,23 @@ impl Redactor {
             self.redact_in_place(t);
         }
     }
+}
+
+/// Adds the check's strings to `texts`; returns its schema fragment, a JSON value.
+fn check_texts<'a>(
+    check: &'a mut CheckResult,
+    texts: &mut Vec<&'a mut String>,
+) -> Option<&'a mut serde_json::Value> {
+    let CheckResult {
+        kind: _,
+        at,
+        passed: _,
+        expected,
+        actual,
+        details,
+        schema_fragment,
+    } = check;
+    texts.extend([expected, actual]);
+    texts.extend(at.iter_mut().chain(details.iter_mut()));
+    schema_fragment.as_mut()
 }

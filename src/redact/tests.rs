@@ -242,8 +242,8 @@ fn few_needles_and_the_automaton_agree() {
     for filler in ["filler-one", "filler-two", "filler-three", "filler-four"] {
         many.add_secret(filler);
     }
-    assert!(matches!(*few.patterns(), Patterns::Few(_)));
-    assert!(matches!(*many.patterns(), Patterns::Automaton(_)));
+    assert!(matches!(few.patterns().search, Search::Few(_)));
+    assert!(matches!(many.patterns().search, Search::Automaton(_)));
     let b64 = STANDARD.encode(secret);
     let inputs = [
         format!("pw={secret};"),
@@ -261,4 +261,44 @@ fn few_needles_and_the_automaton_agree() {
         );
         assert!(!masked.contains(b64.trim_end_matches('=')), "{masked}");
     }
+}
+
+/// Texts redacted together mask exactly what each redacted alone masks: at the texts' borders,
+/// across layers, with few needles or the automaton, and with a secret holding the joint byte.
+#[test]
+fn texts_redacted_together_mask_what_each_alone_does() {
+    let joined = SecretBook::default();
+    let one_by_one = SecretBook::default();
+    for s in ["alpha-secret", "beta", "filler-1", "filler-2", "filler-3"] {
+        joined.add(Some(s));
+        one_by_one.add(Some(s));
+    }
+    one_by_one.add(Some("gam\u{0}ma"));
+    let texts = [
+        "alpha-secret",
+        "",
+        "xalpha-secre",
+        "t beta beta",
+        "betabeta",
+        "{\"p\":\"alpha-secret\"}",
+        "gam\u{0}ma and alpha",
+        "ü-beta-ü",
+    ];
+    let owns = [vec![], vec!["own-pw".to_owned()], vec!["alpha".to_owned()]];
+    for (book, own) in [&joined, &one_by_one]
+        .into_iter()
+        .flat_map(|b| owns.iter().map(move |o| (b, o)))
+    {
+        let redactor = book.redactor_with(own);
+        let alone: Vec<String> = texts.iter().map(|t| redactor.redact_str(t)).collect();
+        let mut together: Vec<String> = texts.iter().map(|t| (*t).to_owned()).collect();
+        let mut refs: Vec<&mut String> = together.iter_mut().collect();
+        redactor.redact_many(&mut refs);
+        assert_eq!(together, alone, "own {own:?}");
+    }
+    let few = with_secret("beta");
+    let mut together = vec!["xbeta".to_owned(), "betax".to_owned(), "bet".to_owned()];
+    let mut refs: Vec<&mut String> = together.iter_mut().collect();
+    few.redact_many(&mut refs);
+    assert_eq!(together, ["x***", "***x", "bet"]);
 }

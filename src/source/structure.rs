@@ -41,6 +41,22 @@ fn compile(text: &str) -> Option<Compiled> {
     Some(Compiled { schema, validator })
 }
 
+/// Whether [`with_structure`] can find anything: after a failed typed read every problem counts,
+/// after a successful one only bare YAML nulls, so a document without a null needs no look (nor
+/// the positions of its nodes, which cost more than reading it: a case file `vary`ing over
+/// 10,000 values).
+pub fn worth_a_look(read: bool, doc: &Value) -> bool {
+    fn has_null(v: &Value) -> bool {
+        match v {
+            Value::Null => true,
+            Value::Array(items) => items.iter().any(has_null),
+            Value::Object(map) => map.values().any(has_null),
+            _ => false,
+        }
+    }
+    !read || has_null(doc)
+}
+
 /// Every place `doc` breaks the shape, as problems at paths of the document, in document order.
 pub fn structural_problems(shape: Shape, doc: &Value) -> Vec<Problem> {
     found(shape, doc).problems()

@@ -26,6 +26,9 @@ pub struct LoadedDialect {
     pub schemas: BTreeMap<String, Arc<CompiledSchema>>,
     /// The file the dialect was read from, for messages.
     pub file: String,
+    /// The valid request body with sample values, built on first use: every step of a plan
+    /// checks its literal values against the request schema in it.
+    pub(crate) sample_body: std::sync::OnceLock<Option<Value>>,
 }
 
 impl LoadedDialect {
@@ -188,6 +191,7 @@ fn load_known_dialect(
         lineage,
         schemas,
         file: file.name.clone(),
+        sample_body: std::sync::OnceLock::new(),
     };
     let problems = validate_dialect(&loaded);
     if problems.is_empty() {
