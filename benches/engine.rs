@@ -1,10 +1,12 @@
 //! `cargo bench --bench engine`: the engine against its floor. Starts `pwconform serve ocariot` in
 //! its own process and warms it up, then for N = 1,000 and 10,000 runs N one-request cases
 //! (`vary` over N numbers as the old password, each answered 400) through the library's `run`
-//! (restore journal included), and sends the same N requests with a bare reqwest loop on one
-//! connection (the floor). Prints time per case, the ratio to the floor, the journal's `fsync`s
-//! and the process's peak RSS; then the same cases and the whole built-in suite against the
-//! embedded servers (`--embedded`: in this process, no journal). Needs nothing but cargo.
+//! (restore journal included) with the default `--jobs 4` (the cases take turns over the
+//! server's accounts, several in flight) and with `--jobs 1` (one request in flight, as the
+//! floor), and sends the same N requests with a bare reqwest loop on one connection (the floor).
+//! Prints time per case, the ratios to the floor, the journal's `fsync`s and the process's peak
+//! RSS; then the same cases and the whole built-in suite against the embedded servers
+//! (`--embedded`: in this process, no journal). Needs nothing but cargo.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -120,33 +122,45 @@ async fn main() {
          of 5 (N = 1,000) and 3 (N = 10,000) turns each:\n"
     );
     println!(
-        "| N | pwconform (library run) | per case | bare reqwest loop | per request | ratio | fsyncs | peak RSS |"
+        "| N | pwconform (library run, --jobs 4) | per case | --jobs 1 | per case | bare reqwest loop | per request | ratio (jobs 4) | ratio (jobs 1) | fsyncs | peak RSS |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for (n, rounds) in [(1_000, 5), (10_000, 3)] {
         // Ours and the floor take turns, and the medians are compared: on shared cores a burst
         // of someone else's work must not land on one side only.
-        let (mut ours, mut bare, mut syncs) = (Vec::new(), Vec::new(), 0);
+        let (mut ours, mut serial, mut bare, mut syncs) = (Vec::new(), Vec::new(), Vec::new(), 0);
         for _ in 0..rounds {
-            let config = RunConfig {
-                accounts: Some(accounts.clone()),
-                journal: dir.path().join(format!("journal-{n}.jsonl")),
-                ..bench_config(cases_of(dir.path(), n))
-            };
-            let (took, synced) = timed_run(config, n).await;
-            ours.push(took);
-            syncs = synced;
+            for (jobs, times) in [(4, &mut ours), (1, &mut serial)] {
+                let config = RunConfig {
+                    accounts: Some(accounts.clone()),
+                    journal: dir.path().join(format!("journal-{n}-{jobs}.jsonl")),
+                    options: RunOptions {
+                        jobs,
+                        ..RunOptions::default()
+                    },
+                    ..bench_config(cases_of(dir.path(), n))
+                };
+                let (took, synced) = timed_run(config, n).await;
+                times.push(took);
+                if jobs == 4 {
+                    syncs = synced;
+                }
+            }
             bare.push(floor(&accounts, n).await);
         }
-        let (ours, bare) = (median(ours), median(bare));
+        let (ours, serial, bare) = (median(ours), median(serial), median(bare));
         let per = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
+        let ratio = |d: Duration| d.as_secs_f64() / bare.as_secs_f64();
         println!(
-            "| {n} | {:.2} s | {:.0} µs | {:.2} s | {:.0} µs | {:.2}x | {syncs} | {:.0} MB |",
+            "| {n} | {:.2} s | {:.0} µs | {:.2} s | {:.0} µs | {:.2} s | {:.0} µs | {:.2}x | {:.2}x | {syncs} | {:.0} MB |",
             ours.as_secs_f64(),
             per(ours),
+            serial.as_secs_f64(),
+            per(serial),
             bare.as_secs_f64(),
             per(bare),
-            ours.as_secs_f64() / bare.as_secs_f64(),
+            ratio(ours),
+            ratio(serial),
             peak_rss_mb()
         );
     }
