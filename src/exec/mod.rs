@@ -173,10 +173,12 @@ pub async fn run_plan(
     let states = &states;
     let env = &env;
     let health = &Health::default();
+    // Told each time a step has run the restores it left pending.
+    let settled = &tokio::sync::Notify::new();
     let mut outcomes: Vec<(usize, CaseResult, Vec<Unrestored>)> =
         futures::stream::iter(plan.steps.iter().enumerate())
             .map(|(order, step)| async move {
-                let mut held = lock_settled(states, step).await;
+                let mut held = lock_settled(states, step, settled).await;
                 let case_secrets = CaseSecrets::new(secrets);
                 let (mut result, mut unrestored) = if health.looks_down() {
                     (health.skipped(step), Vec::new())
@@ -202,6 +204,7 @@ pub async fn run_plan(
                     };
                     unrestored.extend(settle_after_step(&env, step, index, &mut result).await);
                 }
+                settled.notify_waiters();
                 health.record(&result);
                 harvest_credentials(&result, dialect, secrets);
                 let own = case_secrets.into_own();
@@ -256,11 +259,13 @@ pub async fn run_plan(
 
 /// Locks the step's accounts, in index order so two steps never wait on each other. An account
 /// whose restore waits for a busy administrator (it runs once the step that changed it lets go)
-/// is let go again until that restore has run: the next step on the account must not find its
-/// password unknown. Bounded: after [`SETTLE_WAITS`] tries the step takes the account as it is.
+/// is let go again until that restore has run (`settled` says when a step's restores have): the
+/// next step on the account must not find its password unknown. Bounded: after [`SETTLE_WAIT`]
+/// the step takes the account as it is.
 async fn lock_settled<'a>(
     states: &'a [tokio::sync::Mutex<AccountState>],
     step: &crate::plan::Step,
+    settled: &tokio::sync::Notify,
 ) -> Held<'a> {
     let lock = || async {
         let mut held = Held { states: Vec::new() };
@@ -271,19 +276,25 @@ async fn lock_settled<'a>(
         }
         held
     };
-    for _ in 0..SETTLE_WAITS {
+    let deadline = tokio::time::Instant::now() + SETTLE_WAIT;
+    loop {
         let held = lock().await;
         if held.states.iter().all(|(_, s)| s.unsettled.is_none()) {
             return held;
         }
+        // Listening before letting go: a restore that runs in between is not missed.
+        let notified = settled.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
         drop(held);
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        if tokio::time::timeout_at(deadline, notified).await.is_err() {
+            return lock().await;
+        }
     }
-    lock().await
 }
 
-/// Tries of [`lock_settled`], 5 ms apart: a restore waits for one administrator's step at most.
-const SETTLE_WAITS: usize = 6_000;
+/// How long a step waits for a pending restore of its account: one administrator's step at most.
+const SETTLE_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The credentials of the accounts `admin_reset` may use, for the journal.
 fn admin_credentials(
