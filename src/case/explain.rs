@@ -47,7 +47,7 @@ pub(super) fn explain_expect(file: &SourceFile, e: LoadError) -> LoadError {
             .map(|v| (vec!["cases", &index, "expect"], v));
         for (base, value) in top.into_iter().chain(by_dialect) {
             let reported_here = here
-                .positions
+                .positions()
                 .value(&base)
                 .is_some_and(|p| Some(p.line) == e.line && Some(p.column) == e.column);
             if !reported_here || !value.is_object() {

@@ -33,17 +33,25 @@ impl Problem {
     }
 }
 
-/// A file with the positions of its keys.
+/// A file with the positions of its keys, found on first use: only a file with a problem needs
+/// them, and finding them costs another parse (at start-up, more than reading every dialect).
 #[derive(Debug, Clone)]
 pub struct Located {
     pub file: SourceFile,
-    pub positions: PosMap,
+    positions: std::sync::OnceLock<PosMap>,
 }
 
 impl Located {
     pub fn new(file: SourceFile) -> Located {
-        let positions = PosMap::parse(&file.text);
-        Located { file, positions }
+        Located {
+            file,
+            positions: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn positions(&self) -> &PosMap {
+        self.positions
+            .get_or_init(|| PosMap::parse(&self.file.text))
     }
 }
 
@@ -59,9 +67,9 @@ pub fn locate(layers: &[&Located], problem: &Problem) -> Option<LoadError> {
         for l in layers {
             let exact = len == problem.path.len();
             let pos = if exact && problem.at_value {
-                l.positions.value(part)
+                l.positions().value(part)
             } else {
-                l.positions.key(part)
+                l.positions().key(part)
             };
             if let Some(p) = pos {
                 return Some(l.file.error_at(p.line, p.column, problem.message.clone()));

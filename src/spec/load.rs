@@ -13,7 +13,7 @@ use super::validate::validate_dialect;
 use crate::assets::Tree;
 use crate::source::{
     LoadError, LoadErrors, Located, PosMap, Problem, Shape, SourceFile, check_value_as,
-    did_you_mean, locate, with_structure,
+    did_you_mean, locate, with_structure, worth_a_look,
 };
 
 /// A dialect ready to plan and check against.
@@ -134,7 +134,11 @@ fn load_known_dialect(
     let merged = merged_value(tree, name, known, &mut lineage, &mut layers)?;
     let layer_refs: Vec<&Located> = layers.iter().collect();
     // The merged document against the documented format, every problem at once.
-    let shape_errors = with_structure(None, Shape::Dialect, &merged, &layer_refs);
+    let shape_errors = if worth_a_look(true, &merged) {
+        with_structure(None, Shape::Dialect, &merged, &layer_refs)
+    } else {
+        Vec::new()
+    };
     if !shape_errors.is_empty() {
         return Err(LoadErrors(shape_errors));
     }
