@@ -9,6 +9,7 @@ mod prove;
 mod render;
 mod restore;
 mod session;
+mod settle;
 mod step;
 mod touched;
 
@@ -29,7 +30,8 @@ use crate::result::{CaseResult, Unrestored, Verdict};
 use crate::spec::LoadedDialect;
 use crate::target::Target;
 use journal::Journal;
-use step::{Held, run_step};
+use settle::lock_settled;
+use step::run_step;
 use touched::settle_after_step;
 
 #[derive(Debug, Clone)]
@@ -178,7 +180,7 @@ pub async fn run_plan(
     let mut outcomes: Vec<(usize, CaseResult, Vec<Unrestored>)> =
         futures::stream::iter(plan.steps.iter().enumerate())
             .map(|(order, step)| async move {
-                let mut held = lock_settled(states, step, settled).await;
+                let mut held = lock_settled(states, &step.accounts, settled).await;
                 let case_secrets = CaseSecrets::new(secrets);
                 let (mut result, mut unrestored) = if health.looks_down() {
                     (health.skipped(step), Vec::new())
@@ -256,45 +258,6 @@ pub async fn run_plan(
     run.notes.extend(failed_logins);
     run
 }
-
-/// Locks the step's accounts, in index order so two steps never wait on each other. An account
-/// whose restore waits for a busy administrator (it runs once the step that changed it lets go)
-/// is let go again until that restore has run (`settled` says when a step's restores have): the
-/// next step on the account must not find its password unknown. Bounded: after [`SETTLE_WAIT`]
-/// the step takes the account as it is.
-async fn lock_settled<'a>(
-    states: &'a [tokio::sync::Mutex<AccountState>],
-    step: &crate::plan::Step,
-    settled: &tokio::sync::Notify,
-) -> Held<'a> {
-    let lock = || async {
-        let mut held = Held { states: Vec::new() };
-        for &i in &step.accounts {
-            if let Some(m) = states.get(i) {
-                held.states.push((i, m.lock().await));
-            }
-        }
-        held
-    };
-    let deadline = tokio::time::Instant::now() + SETTLE_WAIT;
-    loop {
-        let held = lock().await;
-        if held.states.iter().all(|(_, s)| s.unsettled.is_none()) {
-            return held;
-        }
-        // Listening before letting go: a restore that runs in between is not missed.
-        let notified = settled.notified();
-        tokio::pin!(notified);
-        notified.as_mut().enable();
-        drop(held);
-        if tokio::time::timeout_at(deadline, notified).await.is_err() {
-            return lock().await;
-        }
-    }
-}
-
-/// How long a step waits for a pending restore of its account: one administrator's step at most.
-const SETTLE_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The credentials of the accounts `admin_reset` may use, for the journal.
 fn admin_credentials(
