@@ -87,7 +87,9 @@ impl<'w> XmlWriter<'w> {
     }
 }
 
-/// Escapes `text` for element content and quoted attributes, dropping what XML 1.0 cannot hold.
+/// Escapes `text` for element content and quoted attributes. A control character XML 1.0 cannot
+/// hold becomes U+FFFD, as on the terminal: dropped, a server's colour code left a bare `[31m`
+/// that looked like text the server sent.
 fn escape_into(out: &mut dyn Write, text: &str) -> io::Result<()> {
     let mut plain = 0;
     for (at, c) in text.char_indices() {
@@ -97,7 +99,7 @@ fn escape_into(out: &mut dyn Write, text: &str) -> io::Result<()> {
             '>' => "&gt;",
             '\'' => "&apos;",
             '"' => "&quot;",
-            '\x00'..='\x08' | '\x0b' | '\x0c' | '\x0e'..='\x1f' => "",
+            '\x00'..='\x08' | '\x0b' | '\x0c' | '\x0e'..='\x1f' => "\u{fffd}",
             _ => continue,
         };
         out.write_all(text.as_bytes().get(plain..at).unwrap_or_default())?;
@@ -112,12 +114,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_and_drops_what_xml_cannot_hold() {
+    fn escapes_and_replaces_what_xml_cannot_hold() {
         let mut out = Vec::new();
         escape_into(&mut out, "a<b>&'\"\x1b[1mé\x00\n\t").unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "a&lt;b&gt;&amp;&apos;&quot;[1mé\n\t"
+            "a&lt;b&gt;&amp;&apos;&quot;\u{fffd}[1mé\u{fffd}\n\t"
         );
     }
 
