@@ -67,6 +67,15 @@ fn header(dialect: &LoadedDialect) -> String {
         login.method, login.path
     );
     comment(&mut out, "", &credentials);
+    out.push_str("#\n");
+    comment(
+        &mut out,
+        "",
+        "The counts below are the fewest accounts the cases need. More accounts of a role make a \
+         run faster: a case that needs no particular account takes its turn over every account \
+         that can play its role, and `--jobs` (default 4) of them are busy at once (the roles that reset \
+         other users' passwords keep to their first account).",
+    );
     let _ = writeln!(out, "dialect: {name}");
     comment(
         &mut out,
