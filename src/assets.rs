@@ -10,6 +10,14 @@ use crate::source::{LoadError, SourceFile};
 static SPECS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/specs");
 static CASES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/cases");
 
+/// How the name of a file built into the binary starts: `(embedded)/specs/ocariot/dialect.yaml`.
+pub const EMBEDDED_PREFIX: &str = "(embedded)/";
+
+/// Whether a file name (as [`Tree::read`] gives it) is a copy built into the binary.
+pub fn is_built_in(name: &str) -> bool {
+    name.starts_with(EMBEDDED_PREFIX)
+}
+
 /// A folder of input files.
 #[derive(Debug, Clone)]
 pub enum Tree {
@@ -110,7 +118,7 @@ impl Tree {
             },
             Tree::Disk(root) => SourceFile::read(&root.join(rel)),
             Tree::Embedded { label, dir } => {
-                let name = format!("(embedded)/{label}/{rel}");
+                let name = format!("{EMBEDDED_PREFIX}{label}/{rel}");
                 let file = dir.get_file(rel).ok_or_else(|| LoadError {
                     file: name.clone(),
                     line: None,
@@ -211,7 +219,7 @@ impl Tree {
     pub fn describe(&self) -> String {
         match self {
             Tree::Disk(root) => root.display().to_string(),
-            Tree::Embedded { label, .. } => format!("(embedded)/{label}"),
+            Tree::Embedded { label, .. } => format!("{EMBEDDED_PREFIX}{label}"),
             Tree::Layered(layers) => layers
                 .iter()
                 .map(Tree::describe)

@@ -216,15 +216,29 @@ impl Redactor {
 
     /// [`Redactor::redact_str`] in place; allocates only when something is masked.
     pub fn redact_in_place(&self, text: &mut String) {
-        let mut spans = Vec::new();
-        let own = (!self.needles.is_empty()).then(|| self.patterns());
-        for layer in self.layers.iter().chain(own.as_ref()) {
-            if layer.spans(text, &mut spans).is_err() {
-                *text = MARKER.to_owned();
-                return;
-            }
+        match self.matches(text) {
+            Ok(spans) => mask_spans(text, spans),
+            Err(()) => MARKER.clone_into(text),
         }
-        mask_spans(text, spans);
+    }
+
+    /// Every layer's matches in `text`, as byte ranges; `Err` when the text must be masked whole.
+    fn matches(&self, text: &str) -> Result<Vec<(usize, usize)>, ()> {
+        let own = (!self.needles.is_empty()).then(|| self.patterns());
+        let mut spans = Vec::new();
+        for layer in self.layers.iter().chain(own.as_ref()) {
+            layer.spans(text, &mut spans)?;
+        }
+        Ok(spans)
+    }
+
+    /// Whether a needle of any layer holds the byte [`many`] joins texts with.
+    fn holds_joint(&self) -> bool {
+        let own = (!self.needles.is_empty()).then(|| self.patterns());
+        self.layers
+            .iter()
+            .chain(own.as_ref())
+            .any(|l| l.holds_joint)
     }
 
     /// Redacts every string of a JSON value in place, object keys included (a body may use data

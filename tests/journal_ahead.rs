@@ -23,32 +23,11 @@ use pwconform::case::{Case, load_cases};
 use pwconform::exec::journal::{Journal, open_entries};
 use pwconform::exec::{DialectRun, Quiet, RunContext, RunOptions, Secrets, run_plan};
 use pwconform::plan::build_plan;
-use pwconform::target::{Account, Target};
 use serde_json::{Value, json};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-const USER: &str = "admin1";
-/// A token is given, so no login is needed.
-const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI1YTYyYmUwN2RlMzQ1MDAxNDZkOWM1NDQifQ.c2ln";
-
-fn target(base: &str) -> Target {
-    Target {
-        base_url: base.to_string(),
-        accounts: vec![Account {
-            role: "admin".into(),
-            nth: 0,
-            username: Some(USER.into()),
-            password: Some("Original-pass-1".into()),
-            token: Some(TOKEN.into()),
-            id: Some(json!("5a62be07de34500146d9c544")),
-            traits: Vec::new(),
-        }],
-        allow_writes: false,
-        accounts_source: "the test".into(),
-        spread: false,
-    }
-}
+use common::{MOCK_USER as USER, mock_target as target};
 
 /// Answers every request 400 ("Password does not match!": nothing changes), after checking the
 /// journal names the new password the request carries.

@@ -12,35 +12,12 @@
 mod common;
 
 use pwconform::result::Verdict;
-use pwconform::target::{Account, Target};
 use rstest::rstest;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const ID: &str = "5a62be07de34500146d9c544";
-const ORIGINAL: &str = "Original-pass-1";
-/// A token is given, so no login is needed; the claims only matter to the server.
-const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI1YTYyYmUwN2RlMzQ1MDAxNDZkOWM1NDQifQ.c2ln";
-
-fn target(base: &str) -> Target {
-    let token = TOKEN;
-    Target {
-        base_url: base.to_string(),
-        accounts: vec![Account {
-            role: "admin".into(),
-            nth: 0,
-            username: Some("admin1".into()),
-            password: Some(ORIGINAL.into()),
-            token: Some(token.into()),
-            id: Some(json!(ID)),
-            traits: Vec::new(),
-        }],
-        allow_writes: false,
-        accounts_source: "the test".into(),
-        spread: false,
-    }
-}
+use common::{MOCK_ORIGINAL as ORIGINAL, MOCK_TOKEN as TOKEN, mock_target as target};
 
 fn mismatch_body() -> Value {
     json!({

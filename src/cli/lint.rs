@@ -4,6 +4,7 @@
 
 use super::setup::load_inputs;
 use super::{Exit, SourceArgs};
+use crate::assets::is_built_in;
 use crate::case::all_traits;
 use crate::plan::{BodyPlan, build_plan, valid_change};
 use crate::target::Target;
@@ -28,11 +29,8 @@ pub fn lint(sources: &SourceArgs, dialect: Option<&str>) -> Exit {
             .filter_map(|s| Some(format!("  {}: {}", s.id, s.not_applicable.as_ref()?)))
             .collect();
         // With a user's folder, what the built-ins leave out is not news: list the user's.
-        let user_folder_given = inputs
-            .dialects
-            .iter()
-            .any(|x| !x.file.starts_with("(embedded)/"));
-        let shown = !user_folder_given || !d.file.starts_with("(embedded)/");
+        let user_folder_given = inputs.dialects.iter().any(|x| !is_built_in(&x.file));
+        let shown = !user_folder_given || !is_built_in(&d.file);
         if !out.is_empty() && shown {
             left_out.push(format!(
                 "{} leaves out {} step(s), as its spec says:\n{}",
@@ -82,8 +80,13 @@ fn unplannable(d: &crate::spec::LoadedDialect, steps: &[crate::plan::Step]) -> V
             None => grouped.push((why, at, vec![&s.id])),
         }
     }
-    let text = crate::source::SourceFile::read(std::path::Path::new(&d.file)).ok();
-    let positions = text.as_ref().map(|f| crate::source::PosMap::parse(&f.text));
+    if grouped.is_empty() {
+        return Vec::new();
+    }
+    // Positions only for a file on disk (a built-in is not the user's to edit).
+    let file = crate::source::SourceFile::read(std::path::Path::new(&d.file)).ok();
+    let positions = file.map(crate::source::Located::new);
+    let positions = positions.as_ref().map(crate::source::Located::positions);
     grouped
         .into_iter()
         .map(|(why, path, ids)| {

@@ -283,15 +283,17 @@ pub fn open_entries(path: &Path) -> Result<Vec<Entry>, String> {
         .filter(|(_, l)| !l.trim().is_empty())
         .collect();
     let last = lines.len().saturating_sub(1);
-    // By id, in the order opened: a journal of 10,000 cases closes each in O(1).
-    let mut open: indexmap::IndexMap<u64, Entry> = indexmap::IndexMap::new();
+    // By id, with the line it was opened on: a journal of 10,000 cases closes each in O(1)
+    // (removing from an ordered map moved every later entry), and the open ones come back in the
+    // order they were opened.
+    let mut open: std::collections::HashMap<u64, (usize, Entry)> = Default::default();
     for (k, (n, line)) in lines.into_iter().enumerate() {
         match serde_json::from_str::<Record>(line) {
             Ok(Record::Open(e)) => {
-                open.insert(e.id, *e);
+                open.insert(e.id, (n, *e));
             }
             Ok(Record::Closed { id, .. }) => {
-                open.shift_remove(&id);
+                open.remove(&id);
             }
             // An unsynced last line a power loss cut short (or left as zeros): everything before
             // it stands, and every candidate it named is in an earlier synced line too.
@@ -305,7 +307,9 @@ pub fn open_entries(path: &Path) -> Result<Vec<Entry>, String> {
             }
         }
     }
-    Ok(open.into_values().collect())
+    let mut open: Vec<(usize, Entry)> = open.into_values().collect();
+    open.sort_unstable_by_key(|(line, _)| *line);
+    Ok(open.into_iter().map(|(_, e)| e).collect())
 }
 
 #[cfg(test)]

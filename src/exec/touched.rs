@@ -35,7 +35,6 @@ pub fn may_have_changed(status: Option<u16>) -> bool {
     status.is_none_or(|s| (200..300).contains(&s) || s >= 500)
 }
 
-/// The credentials a later restore may log in with: an administrator's, or the actor's.
 /// A journal entry naming `state`'s account on `step`'s target; the caller fills in what it
 /// journals (original, candidates, case, actor, administrators).
 pub fn account_entry(env: &StepEnv<'_>, step: &Step, state: &AccountState) -> Entry {
@@ -54,6 +53,7 @@ pub fn account_entry(env: &StepEnv<'_>, step: &Step, state: &AccountState) -> En
     }
 }
 
+/// The credentials a later restore may log in with: an administrator's, or the actor's.
 pub fn credential_of(state: &AccountState) -> Option<Credential> {
     Some(Credential {
         role: state.account.role.clone(),

@@ -12,9 +12,7 @@ pub(super) const JOINT: char = '\0';
 impl Redactor {
     /// [`Redactor::redact_in_place`] of every text of `texts`.
     pub fn redact_many(&self, texts: &mut [&mut String]) {
-        let own = (!self.needles.is_empty()).then(|| self.patterns());
-        let layers: Vec<_> = self.layers.iter().chain(own.as_ref()).collect();
-        if layers.iter().any(|l| l.holds_joint) {
+        if self.holds_joint() {
             texts.iter_mut().for_each(|t| self.redact_in_place(t));
             return;
         }
@@ -25,13 +23,10 @@ impl Redactor {
             joined.push_str(t);
             joined.push(JOINT);
         }
-        let mut spans = Vec::new();
-        for layer in layers {
-            if layer.spans(&joined, &mut spans).is_err() {
-                texts.iter_mut().for_each(|t| MARKER.clone_into(t));
-                return;
-            }
-        }
+        let Ok(mut spans) = self.matches(&joined) else {
+            texts.iter_mut().for_each(|t| MARKER.clone_into(t));
+            return;
+        };
         if spans.is_empty() {
             return;
         }

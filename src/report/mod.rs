@@ -49,7 +49,11 @@ pub fn case_name(case: &CaseResult) -> String {
 /// copies are the repository's files), and the line of its `id:`.
 pub fn case_source(case: &CaseResult) -> Option<(&str, Option<u64>)> {
     let file = case.file.as_deref()?;
-    Some((file.strip_prefix("(embedded)/").unwrap_or(file), case.line))
+    Some((
+        file.strip_prefix(crate::assets::EMBEDDED_PREFIX)
+            .unwrap_or(file),
+        case.line,
+    ))
 }
 
 /// The one-line reason shown for a case that did not pass; falls back to the first failed check

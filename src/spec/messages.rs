@@ -17,7 +17,7 @@ pub(super) fn built_in_over_user(tree: &Tree, name: &str, mut errors: LoadErrors
             .unwrap_or_default()
     };
     let own = read_from(name);
-    if !own.starts_with("(embedded)/") {
+    if !crate::assets::is_built_in(&own) {
         return errors;
     }
     let parent = tree
@@ -25,7 +25,7 @@ pub(super) fn built_in_over_user(tree: &Tree, name: &str, mut errors: LoadErrors
         .ok()
         .and_then(|f| f.parse_yaml::<Value>().ok())
         .and_then(|v| v.get("extends")?.as_str().map(str::to_string));
-    let Some(parent) = parent.filter(|p| !read_from(p).starts_with("(embedded)/")) else {
+    let Some(parent) = parent.filter(|p| !crate::assets::is_built_in(&read_from(p))) else {
         return errors;
     };
     for e in &mut errors.0 {

@@ -12,7 +12,7 @@ use pwconform::exec::{DialectRun, LoginResult, Quiet, RunContext, RunOptions, Se
 use pwconform::plan::{Step, build_plan};
 use pwconform::reference::{self, RunningServer};
 use pwconform::spec::{LoadedDialect, load_dialect};
-use pwconform::target::Target;
+use pwconform::target::{Account, Target};
 
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -88,4 +88,31 @@ pub fn failures(run: &DialectRun) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// The one account of the mock targets (wiremock): `admin1` with a ready token, so no login is
+/// needed (the claims only matter to a server), its id and its original password.
+pub const MOCK_USER: &str = "admin1";
+pub const MOCK_ID: &str = "5a62be07de34500146d9c544";
+pub const MOCK_ORIGINAL: &str = "Original-pass-1";
+pub const MOCK_TOKEN: &str =
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI1YTYyYmUwN2RlMzQ1MDAxNDZkOWM1NDQifQ.c2ln";
+
+/// A target at `base` with that one account, each step on it (no spreading).
+pub fn mock_target(base: &str) -> Target {
+    Target {
+        base_url: base.to_string(),
+        accounts: vec![Account {
+            role: "admin".into(),
+            nth: 0,
+            username: Some(MOCK_USER.into()),
+            password: Some(MOCK_ORIGINAL.into()),
+            token: Some(MOCK_TOKEN.into()),
+            id: Some(serde_json::json!(MOCK_ID)),
+            traits: Vec::new(),
+        }],
+        allow_writes: false,
+        accounts_source: "the test".into(),
+        spread: false,
+    }
 }

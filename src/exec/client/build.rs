@@ -14,8 +14,74 @@ const NO_SYSTEM_ROOTS: &str = "No CA certificates were loaded from the system";
 static INSECURE_WARNING: Once = Once::new();
 
 /// The client for `base_url` (or, with `None`, for any non-loopback target: used to validate
-/// options before a run).
+/// options before a run). Built once per process for the same inputs: building one loads and
+/// parses the system's CA certificates (about 5 ms), once per dialect of a run and once more to
+/// validate the options; a reqwest client is a handle that may be shared.
 pub fn client(options: &HttpOptions, base_url: Option<&str>) -> Result<reqwest::Client, String> {
+    let key = BuildKey::new(options, base_url);
+    let mut built = BUILT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, c)) = built.iter().find(|(k, _)| *k == key) {
+        return Ok(c.clone());
+    }
+    let c = build(options, base_url)?;
+    built.push((key, c.clone()));
+    Ok(c)
+}
+
+/// Clients built so far, by what their build read.
+static BUILT: std::sync::Mutex<Vec<(BuildKey, reqwest::Client)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Everything a build reads: the options that go into it, whether the target is this machine
+/// (no proxy from the environment then) or plain HTTP, and the environment variables reqwest and rustls read.
+#[derive(PartialEq)]
+struct BuildKey {
+    timeout: std::time::Duration,
+    connect_timeout: std::time::Duration,
+    http2_prior_knowledge: bool,
+    ca_pem: Option<Vec<u8>>,
+    insecure: bool,
+    identity_pem: Option<Vec<u8>>,
+    proxy: Option<String>,
+    loopback: bool,
+    /// A plain-HTTP target may go without the system's CA certificates.
+    plain_http: bool,
+    environment: Vec<Option<std::ffi::OsString>>,
+}
+
+const READ_FROM_ENVIRONMENT: [&str; 10] = [
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+];
+
+impl BuildKey {
+    fn new(options: &HttpOptions, base_url: Option<&str>) -> Self {
+        Self {
+            timeout: options.timeout,
+            connect_timeout: options.connect_timeout,
+            http2_prior_knowledge: options.http2_prior_knowledge,
+            ca_pem: options.ca_pem.clone(),
+            insecure: options.insecure,
+            identity_pem: options.identity_pem.clone(),
+            proxy: options.proxy.clone(),
+            loopback: base_url.is_some_and(is_loopback),
+            plain_http: base_url.is_some_and(|u| u.starts_with("http:")),
+            environment: READ_FROM_ENVIRONMENT.map(std::env::var_os).to_vec(),
+        }
+    }
+}
+
+fn build(options: &HttpOptions, base_url: Option<&str>) -> Result<reqwest::Client, String> {
     match builder(options, base_url, false)?.build() {
         Ok(c) => Ok(c),
         Err(e) if chain_has(&e, NO_SYSTEM_ROOTS) => {
